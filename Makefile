@@ -1,0 +1,61 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else here supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres setup translations catalogue lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+# Compiled catalogues are build output, made at install time and never committed.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile -d app/translations
+
+setup: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+run: setup
+	@echo "Ondo is on http://$(HOST):$(PORT)  (demo accounts above; Ctrl-C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev translations
+	@if [ "$$CI" = "true" ] && [ -z "$$TEST_DATABASE_URL" ]; then \
+		echo "CI=true needs TEST_DATABASE_URL (PostgreSQL): .ci/run sets it"; exit 1; fi
+	$(MAKE) test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; \
+		else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI runs it)"; fi
+
+test-sqlite:
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+
+test-postgres:
+	$(BIN)/pytest -q
+
+# After adding strings: extract them and merge into the Korean catalogue, then translate the new entries.
+catalogue: $(VENV)/.dev
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -q -N -i $(VENV)/messages.pot -d app/translations
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(FLASK) courses lint courses
+
+bench: $(VENV)/.dev translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

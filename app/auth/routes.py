@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from app.extensions import db, limiter, submitted_email
+from app.forms import POLICY_MESSAGES
+from app.mail import send_mail
+from app.models import Role
+from app.security import safe_next
+from app.services import accounts
+from app.services.passwords import PasswordPolicyError
+
+
+def _auth_limit():
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def home_for(user) -> str:
+    """Each role lands on its own dashboard."""
+    if user.role == Role.ADMIN:
+        return url_for("admin.dashboard")
+    if user.role == Role.TEACHER:
+        return url_for("teach.dashboard")
+    return url_for("learn.dashboard")
+
+
+def _start_session(user, remember: bool = False) -> None:
+    # Fresh session at login (ASVS 7.2.4), keeping only the visitor's language choice.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.before_app_request
+def require_password_change():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in {"auth.change_password", "auth.logout", "static", "learn.set_language"}):
+        flash(_("Please choose your own password before you go on."), "info")
+        return redirect(url_for("auth.change_password"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for unknown email, wrong password and deactivated account: no account enumeration.
+            form.password.errors.append(_("The email or password is not right."))
+        else:
+            db.session.commit()
+            _start_session(user, remember=form.remember.data)
+            return redirect(safe_next(home_for(user)))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.email.data, form.name.data, form.password.data, Role.STUDENT)
+        except accounts.AccountError:
+            form.email.errors.append(_("An account with this email already exists. Log in, or reset its password."))
+        except PasswordPolicyError as error:
+            form.password.errors.append(str(POLICY_MESSAGES[error.code]))
+        else:
+            from app.i18n import current_language
+
+            user.locale = current_language()
+            db.session.commit()
+            _start_session(user)
+            flash(_("Welcome to Ondo, %(name)s!", name=user.name), "success")
+            return redirect(home_for(user))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        accounts.end_all_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("learn.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data)
+        except accounts.AccountError:
+            form.current.errors.append(_("That is not your current password."))
+        except PasswordPolicyError as error:
+            form.password.errors.append(str(POLICY_MESSAGES[error.code]))
+        else:
+            db.session.commit()
+            # Other devices are logged out by the version bump; this one gets a fresh session.
+            _start_session(current_user._get_current_object())
+            flash(_("Your password is changed. Other devices where you were logged in are logged out."), "success")
+            return redirect(home_for(current_user))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.email.data)
+        if user is not None and user.active and user.email:
+            token = accounts.make_reset_token(user, current_app.secret_key)
+            link = url_for("auth.reset_password", token=token, _external=True)
+            send_mail(user.email, _("Reset your Ondo password"),
+                      _("Someone asked to reset the password of your Ondo account.\n\n"
+                        "To choose a new password, open this link within an hour:\n%(link)s\n\n"
+                        "If it was not you, ignore this message: your password stays as it is.", link=link))
+        # The same answer whether or not the email has an account.
+        flash(_("If an account uses that email, a reset link is on its way. Check your inbox."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def reset_password(token: str):
+    user = accounts.user_for_reset_token(token, current_app.secret_key, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        flash(_("This reset link is expired or was already used. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        db.session.commit()
+        flash(_("Your password is set. Log in with it now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

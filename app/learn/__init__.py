@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from app.learn import routes  # noqa: E402,F401

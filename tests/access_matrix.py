@@ -1,0 +1,36 @@
+"""The access table every route joins. Rows: (endpoint, method, path, {role: expected}).
+
+Expected is a status code, "login" (redirect to the login page) or "redirect" (any other redirect).
+Routes that act on one object (a class, an attempt) have their own matrices with more roles
+(student in / outside the class, owning teacher, co-teacher, other teacher) in their test modules;
+they register their table in ACCESS_TABLES so the route-inventory test sees them.
+"""
+from __future__ import annotations
+
+ANYONE = {"anonymous": 200, "student": 200, "teacher": 200, "admin": 200}
+STUDENT_ONLY = {"anonymous": "login", "student": 200, "teacher": 403, "admin": 403}
+STAFF = {"anonymous": "login", "student": 403, "teacher": 200, "admin": 200}
+ADMIN_ONLY = {"anonymous": "login", "student": 403, "teacher": 403, "admin": 200}
+SIGNED_IN = {"anonymous": "login", "student": 200, "teacher": 200, "admin": 200}
+GUESTS = {"anonymous": 200, "student": "redirect", "teacher": "redirect", "admin": "redirect"}
+
+ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
+    ("learn.home", "GET", "/", ANYONE),
+    ("learn.set_language", "POST", "/language", dict.fromkeys(ANYONE, "redirect")),
+    ("learn.dashboard", "GET", "/dashboard", STUDENT_ONLY),
+    ("auth.login", "GET", "/auth/login", GUESTS),
+    ("auth.register", "GET", "/auth/register", GUESTS),
+    ("auth.logout", "POST", "/auth/logout", dict.fromkeys(ANYONE, "redirect")),
+    ("auth.change_password", "GET", "/auth/password", SIGNED_IN),
+    ("auth.forgot_password", "GET", "/auth/forgot", ANYONE),
+    ("auth.reset_password", "GET", "/auth/reset/not-a-token", dict.fromkeys(ANYONE, "redirect")),
+    ("teach.dashboard", "GET", "/teach/", STAFF),
+    ("admin.dashboard", "GET", "/admin/", ADMIN_ONLY),
+    ("admin.users", "GET", "/admin/users", ADMIN_ONLY),
+    ("admin.change_role", "POST", "/admin/users/999999/role", {**ADMIN_ONLY, "admin": 404}),
+]
+
+# Served to everyone by Flask itself.
+EXEMPT_ENDPOINTS = {"static"}
+
+ACCESS_TABLES: list[list[tuple]] = [ROLE_ACCESS]

@@ -1,0 +1,187 @@
+"""Shared fixtures: one app per session on SQLite (default) or TEST_DATABASE_URL, tables emptied after each test."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models import Role
+from app.services import accounts
+
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a real CSRF token with every form POST, as a browser would.
+
+    CSRF stays on in the test config; pass ``csrf=False`` to post without a token.
+    """
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        elif csrf and data is None and "json" not in kwargs:
+            kwargs["data"] = {"csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/", follow_redirects=True).get_data(as_text=True)
+        return CSRF_RE.search(page).group(1)
+
+
+@pytest.fixture(scope="session")
+def instance_dir():
+    with tempfile.TemporaryDirectory(prefix="ondo-test-") as path:
+        yield Path(path)
+
+
+@pytest.fixture(scope="session")
+def app(instance_dir):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance_dir / 'test.sqlite3'}"
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        MAIL_OUTBOX_PATH=str(instance_dir / "outbox"),
+        UPLOADS_PATH=str(instance_dir / "uploads"),
+        COURSES_PATH=str(Path(__file__).resolve().parent.parent / "courses"),
+        SERVER_NAME=None,
+    )
+    app.test_client_class = CSRFClient
+    _apps[:] = [app]
+    with app.app_context():
+        from flask_migrate import downgrade, upgrade
+
+        # The schema comes from the migrations, so every run also proves they build exactly the models.
+        downgrade(revision="base")
+        upgrade()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    # Pure unit tests (content, quizzes) never touch the app; only tests that use it get it emptied.
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app) -> CSRFClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app) -> Path:
+    path = Path(app.config["MAIL_OUTBOX_PATH"])
+    path.mkdir(parents=True, exist_ok=True)
+    for message in path.glob("*.eml"):
+        message.unlink()
+    return path
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """What tests need of a user, safe to keep after the app context that made it is gone."""
+
+    id: int
+    email: str | None
+    name: str
+    role: Role
+
+
+_apps: list = []
+
+
+def make_user(role: Role | str = Role.STUDENT, *, email: str | None = None, name: str | None = None,
+              password: str = PASSWORD, active: bool = True, **fields) -> UserRef:
+    """Create and commit a user.
+
+    Tests must not hold an app context around client requests (the request would reuse it, and with it
+    ``g`` and the database session), so factories open their own.
+    """
+    role = Role(role)
+    make_user.counter += 1
+    email = email or f"{role.value}{make_user.counter}@school.example"
+    with _apps[0].app_context():
+        user = accounts.create_user(email, name or f"{role.value.title()} {make_user.counter}", password, role,
+                                    check_policy=False)
+        user.active = active
+        for key, value in fields.items():
+            setattr(user, key, value)
+        db.session.commit()
+        return UserRef(user.id, user.email, user.name, user.role)
+
+
+make_user.counter = 0
+
+
+class AuthActions:
+    def __init__(self, client: CSRFClient):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        return self.client.post("/auth/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Create a user of ``role`` and log the test client in as them; returns the user's id and email."""
+
+    def _login(role: Role | str = Role.STUDENT, **kw):
+        user = make_user(role, **kw)
+        response = AuthActions(client).login(user.email)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return user
+
+    return _login
+
+
+@contextmanager
+def counted_queries(app):
+    """Count SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+
+
+@pytest.fixture
+def count_queries(app):
+    return lambda: counted_queries(app)

@@ -1,0 +1,37 @@
+"""Who may open what: every route × role, and a check that no route is missing from this table."""
+from __future__ import annotations
+
+import pytest
+
+from tests.access_matrix import ACCESS_TABLES, EXEMPT_ENDPOINTS, ROLE_ACCESS
+
+LOGIN = "login"  # redirected to the login page
+ALL_OK = {"anonymous": 200, "student": 200, "teacher": 200, "admin": 200}
+
+
+def _expected_ok(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+    if expected == "redirect":
+        return response.status_code in (302, 303)
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    "method, path, role, expected",
+    [(m, p, role, exp) for (_endpoint, m, p, table) in ROLE_ACCESS for role, exp in table.items()],
+    ids=lambda v: str(v),
+)
+def test_role_access(client, login_as, method, path, role, expected):
+    if role != "anonymous":
+        login_as(role)
+    response = client.post(path, data={}) if method == "POST" else client.get(path)
+    assert _expected_ok(response, expected), (method, path, role, response.status_code, response.headers.get("Location"))
+
+
+def test_every_route_has_an_access_rule(app):
+    covered = set(EXEMPT_ENDPOINTS)
+    for table in ACCESS_TABLES:
+        covered |= {row[0] for row in table}
+    missing = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - covered)
+    assert not missing, f"routes without a row in tests/access_matrix.py: {missing}"
