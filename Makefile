@@ -26,6 +26,7 @@ translations: $(VENV)/.runtime
 
 setup: translations
 	$(FLASK) db upgrade
+	$(FLASK) courses sync
 	$(FLASK) seed-demo
 
 run: setup

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -19,6 +20,8 @@ DEMO_ACCOUNTS = (
 
 
 def register(app: Flask) -> None:
+    register_content_commands(app)
+
     @app.cli.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="Administrator", help="Display name.")
@@ -55,3 +58,65 @@ def register(app: Flask) -> None:
                 state = "exists"
             click.echo(f"{role.value:8} {email:24} {password:20} ({state})")
         db.session.commit()
+
+
+def register_content_commands(app: Flask) -> None:
+    courses = click.Group("courses", help="Check and load the course files.")
+    quiz = click.Group("quiz", help="Quiz tools.")
+
+    @courses.command("lint")
+    @click.argument("path", required=False, type=click.Path(path_type=Path))
+    def lint(path: Path | None) -> None:
+        """Check a course folder (or all of courses/); prints path:line: message, exit 1 on any error."""
+        from app.content import lint_course_tree
+
+        problems = lint_course_tree(path or Path(app.config["COURSES_PATH"]))
+        for problem in problems:
+            click.echo(str(problem), err=problem.is_error)
+        errors = sum(p.is_error for p in problems)
+        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
+        if errors:
+            raise SystemExit(1)
+
+    @courses.command("sync")
+    @click.argument("path", required=False, type=click.Path(path_type=Path))
+    def sync(path: Path | None) -> None:
+        """Load the course files into the database in one transaction (nothing changes on any error)."""
+        from app.content import CourseFormatError
+        from app.services.course_sync import sync_courses
+
+        try:
+            report = sync_courses(path or Path(app.config["COURSES_PATH"]))
+        except CourseFormatError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo("sync refused: the database is unchanged", err=True)
+            raise SystemExit(1) from None
+        for warning in report.warnings:
+            click.echo(str(warning))
+        click.echo(report.summary())
+
+    @quiz.command("import-gift")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--into", "into", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Append the quiz to this module file (adds the <!-- quiz --> marker if missing).")
+    def import_gift(file: Path, into: Path | None) -> None:
+        """Convert a Moodle GIFT file into Ondo's quiz syntax; reports every question it cannot convert."""
+        from app.quizzes.gift import gift_to_markdown
+
+        conversion = gift_to_markdown(file.read_text(encoding="utf-8-sig"))
+        if into is None:
+            click.echo(conversion.markdown)
+        else:
+            from app.quizzes.gift import append_to_module
+
+            existing = into.read_text(encoding="utf-8") if into.exists() else ""
+            into.write_text(append_to_module(existing, conversion.markdown), encoding="utf-8")
+            click.echo(f"quiz written into {into}")
+        for line in conversion.report():  # every question left out, and every one changed on the way
+            click.echo(f"{file}: {line}", err=True)
+        if conversion.skipped:
+            raise SystemExit(1)
+
+    app.cli.add_command(courses)
+    app.cli.add_command(quiz)

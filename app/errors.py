@@ -16,8 +16,10 @@ def register(app: Flask) -> None:
             "errors/error.html",
             code=400,
             title=_("This form has expired"),
-            message=_("The page was open too long or came from another site. Go back, reload the page and send it again: "
-                      "what you typed may still be in the form."),
+            message=_(
+                "The page was open too long or came from another site. Go back, reload the page and send it again: "
+                "what you typed may still be in the form."
+            ),
         ), 400
 
     @app.errorhandler(HTTPException)
@@ -45,5 +47,8 @@ def register(app: Flask) -> None:
             "errors/error.html",
             code=500,
             title=_("Something went wrong"),
-            message=_("An error on our side stopped this page. Please try again in a moment; if it keeps happening, tell your teacher."),
+            message=_(
+                "An error on our side stopped this page. Please try again in a moment; "
+                "if it keeps happening, tell your teacher."
+            ),
         ), 500

@@ -12,7 +12,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a commit within a request (templates render after it) instead of being
+# reloaded one query each; every request gets a fresh session, so nothing stale outlives it.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,8 +5,8 @@ from functools import wraps
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, current_app, request
-from flask_login import LoginManager, current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
 
 from app.extensions import db
 from app.models import Role, User

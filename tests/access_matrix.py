@@ -12,6 +12,8 @@ STUDENT_ONLY = {"anonymous": "login", "student": 200, "teacher": 403, "admin": 4
 STAFF = {"anonymous": "login", "student": 403, "teacher": 200, "admin": 200}
 ADMIN_ONLY = {"anonymous": "login", "student": 403, "teacher": 403, "admin": 200}
 SIGNED_IN = {"anonymous": "login", "student": 200, "teacher": 200, "admin": 200}
+SIGNED_IN_404 = {"anonymous": "login", "student": 404, "teacher": 404, "admin": 404}
+SIGNED_IN_REDIRECT = {"anonymous": "login", "student": "redirect", "teacher": "redirect", "admin": "redirect"}
 GUESTS = {"anonymous": 200, "student": "redirect", "teacher": "redirect", "admin": "redirect"}
 
 ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
@@ -24,6 +26,15 @@ ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
     ("auth.change_password", "GET", "/auth/password", SIGNED_IN),
     ("auth.forgot_password", "GET", "/auth/forgot", ANYONE),
     ("auth.reset_password", "GET", "/auth/reset/not-a-token", dict.fromkeys(ANYONE, "redirect")),
+    ("learn.catalogue", "GET", "/courses", SIGNED_IN),
+    ("learn.course", "GET", "/courses/sample", SIGNED_IN),
+    ("learn.module", "GET", "/courses/sample/reading", SIGNED_IN),
+    ("learn.course_asset", "GET", "/courses/sample/assets/none.png", {**SIGNED_IN_404, "anonymous": "login"}),
+    ("learn.complete", "POST", "/courses/sample/reading/complete", SIGNED_IN_REDIRECT),
+    ("learn.start_quiz", "POST", "/courses/sample/quiz/quiz", SIGNED_IN_REDIRECT),
+    ("learn.attempt", "GET", "/attempts/0123456789abcdef", SIGNED_IN_404),  # owners: tests/test_quiz_flow.py
+    ("learn.progress_csv", "GET", "/my/progress.csv", SIGNED_IN),
+    ("learn.attempts_csv", "GET", "/my/attempts.csv", SIGNED_IN),
     ("teach.dashboard", "GET", "/teach/", STAFF),
     ("admin.dashboard", "GET", "/admin/", ADMIN_ONLY),
     ("admin.users", "GET", "/admin/users", ADMIN_ONLY),

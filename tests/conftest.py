@@ -185,3 +185,16 @@ def counted_queries(app):
 @pytest.fixture
 def count_queries(app):
     return lambda: counted_queries(app)
+
+
+FIXTURE_COURSES = Path(__file__).resolve().parent / "fixtures" / "courses"
+
+
+@pytest.fixture
+def sample_course(app):
+    """tests/fixtures/courses loaded through the real sync; returns the course slug."""
+    from app.services.course_sync import sync_courses
+
+    with app.app_context():
+        sync_courses(FIXTURE_COURSES)
+    return "sample"

@@ -22,11 +22,12 @@ def _expected_ok(response, expected) -> bool:
     [(m, p, role, exp) for (_endpoint, m, p, table) in ROLE_ACCESS for role, exp in table.items()],
     ids=lambda v: str(v),
 )
-def test_role_access(client, login_as, method, path, role, expected):
+def test_role_access(client, login_as, sample_course, method, path, role, expected):
     if role != "anonymous":
         login_as(role)
     response = client.post(path, data={}) if method == "POST" else client.get(path)
-    assert _expected_ok(response, expected), (method, path, role, response.status_code, response.headers.get("Location"))
+    location = response.headers.get("Location")
+    assert _expected_ok(response, expected), (method, path, role, response.status_code, location)
 
 
 def test_every_route_has_an_access_rule(app):

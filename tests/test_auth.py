@@ -15,7 +15,8 @@ from tests.conftest import PASSWORD, make_user
 
 def test_visitor_registers_as_student_and_lands_on_dashboard(client, app):
     response = client.post("/auth/register", data={
-        "name": "Minji", "email": "Minji@School.Example", "password": "tide pools at dawn", "confirm": "tide pools at dawn",
+        "name": "Minji", "email": "Minji@School.Example",
+        "password": "tide pools at dawn", "confirm": "tide pools at dawn",
     })
     assert response.status_code in (302, 303)
     assert response.headers["Location"].endswith("/dashboard")
@@ -224,5 +225,6 @@ def test_forced_password_change_blocks_other_pages(client, auth):
     auth.login(user.email)
     response = client.get("/dashboard")
     assert response.headers["Location"] == "/auth/password"
-    client.post("/auth/password", data={"current": PASSWORD, "password": "my own phrase now", "confirm": "my own phrase now"})
+    client.post("/auth/password",
+                data={"current": PASSWORD, "password": "my own phrase now", "confirm": "my own phrase now"})
     assert client.get("/dashboard").status_code == 200

@@ -28,9 +28,15 @@ def home_for(user) -> str:
     return url_for("learn.dashboard")
 
 
+# Session keys that survive a login: quiz answers saved when the session had ended.
+CARRIED_OVER = ("pending_quiz_answers",)
+
+
 def _start_session(user, remember: bool = False) -> None:
-    # Fresh session at login (ASVS 7.2.4), keeping only the visitor's language choice.
+    # A fresh session at login (ASVS 7.2.4); only answers saved while logged out are carried over.
+    carried = {key: session[key] for key in CARRIED_OVER if key in session}
     session.clear()
+    session.update(carried)
     login_user(user, remember=remember)
 
 

@@ -1,13 +1,42 @@
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
-from flask_login import current_user
+import csv
+import io
+from pathlib import Path
 
-from app.extensions import db
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import csrf, db
+from app.i18n import current_language
 from app.learn import bp
 from app.learn.forms import LanguageForm
+from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
+from app.quizzes import Quiz, make_quiz_form, responses_from_form
 from app.security import roles_required, safe_next
+from app.services import attempts, learning
+
+PENDING_KEY = "pending_quiz_answers"
+
+
+@bp.app_context_processor
+def principle_names():
+    return {"principle_names": PRINCIPLE_NAMES, "level_names": LEVEL_NAMES}
 
 
 @bp.route("/")
@@ -18,7 +47,8 @@ def home():
 @bp.route("/dashboard")
 @roles_required(Role.STUDENT)
 def dashboard():
-    return render_template("learn/dashboard.html")
+    data = learning.student_dashboard(current_user.id, current_language())
+    return render_template("learn/dashboard.html", data=data)
 
 
 @bp.route("/language", methods=["POST"])
@@ -34,3 +64,167 @@ def set_language():
         response.set_cookie(current_app.config["LANGUAGE_COOKIE_NAME"], language, max_age=365 * 24 * 3600,
                             httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+@bp.route("/courses")
+@login_required
+def catalogue():
+    cards = learning.catalogue(current_user.id, current_language())
+    return render_template("learn/catalogue.html", cards=cards)
+
+
+def _course_or_404(course_slug: str):
+    return learning.get_course(course_slug) or abort(404)
+
+
+@bp.route("/courses/<course_slug>")
+@login_required
+def course(course_slug: str):
+    course = _course_or_404(course_slug)
+    outline = learning.course_outline(course, current_user.id, current_language())
+    return render_template("learn/course.html", course=course, outline=outline, lang=current_language())
+
+
+def _module_or_404(course, module_slug: str):
+    module, renamed = learning.find_module(course, module_slug)
+    if module is None:
+        abort(404)
+    return module, renamed
+
+
+@bp.route("/courses/<course_slug>/<module_slug>")
+@login_required
+def module(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module, renamed = _module_or_404(course, module_slug)
+    lang = request.args.get("lang") if request.args.get("lang") in current_app.config["LANGUAGES"] else None
+    if renamed:
+        return redirect(url_for("learn.module", course_slug=course.slug, module_slug=module.slug, lang=lang), 301)
+    learning.record_visit(current_user.id, module.id, lang or current_language())
+    page = learning.module_page(course, module, current_user.id, lang or current_language())
+    quiz_info = None
+    if page.text.quiz is not None:
+        quiz = Quiz.from_dict(page.text.quiz)
+        quiz_info = {"questions": len(quiz.questions), "pass_mark": quiz.settings.pass_mark,
+                     "left": attempts.attempts_left(current_user.id, module.id, quiz)}
+    return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language())
+
+
+@bp.route("/courses/<course_slug>/assets/<path:filename>")
+@login_required
+def course_asset(course_slug: str, filename: str):
+    folder = Path(current_app.config["COURSES_PATH"]) / course_slug / "assets"
+    # URLs carry ?v=<content hash>, so a year of caching is safe; a changed file gets a new URL.
+    response = send_from_directory(folder, filename, max_age=31536000 if request.args.get("v") else 3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/complete", methods=["POST"])
+@login_required
+def complete(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module, _renamed = _module_or_404(course, module_slug)
+    try:
+        learning.mark_complete(current_user.id, module.id)
+    except learning.CompletionRefused:
+        flash(_("This module is completed by passing its quiz."), "info")
+    else:
+        flash(_("Module marked as complete."), "success")
+    return redirect(url_for("learn.module", course_slug=course.slug, module_slug=module.slug))
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/quiz", methods=["POST"])
+@login_required
+def start_quiz(course_slug: str, module_slug: str):
+    course = _course_or_404(course_slug)
+    module, _renamed = _module_or_404(course, module_slug)
+    try:
+        attempt = attempts.start_or_resume(current_user.id, module, request.form.get("lang") or current_language())
+    except attempts.NoQuiz:
+        abort(404)
+    except attempts.AttemptsExhausted:
+        flash(_("You have used all the attempts this quiz allows."), "warning")
+        return redirect(url_for("learn.module", course_slug=course.slug, module_slug=module.slug))
+    return redirect(url_for("learn.attempt", public_id=attempt.public_id))
+
+
+def quiz_labels() -> dict[str, str]:
+    return {"true": _("True"), "false": _("False"), "choose": _("Choose…"), "position": _("Position"),
+            "positions_once": _("Use each position once.")}
+
+
+@bp.route("/attempts/<public_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked below once we know the student is still logged in, so expired sessions keep answers
+def attempt(public_id: str):
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            # The session ended while the student worked: keep the answers and ask them to log in again.
+            session[PENDING_KEY] = {"attempt": public_id, "answers": request.form.to_dict(flat=False)}
+            flash(_("Your session ended. Log in again: your answers are kept and you can send them then."), "warning")
+        return current_app.login_manager.unauthorized()
+    if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
+    attempt = attempts.attempt_of(current_user.id, public_id) or abort(404)
+    module, course = learning.module_and_course(attempt.module_id)
+    if attempt.status == "submitted":
+        if request.method == "POST":  # the same form sent again (double click, a second tab)
+            flash(_("This attempt was already sent; here is its result."), "info")
+            return redirect(url_for("learn.attempt", public_id=public_id), 303)
+        review = attempts.review(attempt)
+        return render_template("learn/result.html", review=review, module=module, course=course,
+                               title=learning.module_title(module.id, attempt.lang))
+    quiz = Quiz.from_dict(attempt.quiz_snapshot)
+    form_class = make_quiz_form(quiz, base=FlaskForm, question_order=attempt.question_order,
+                                choice_orders=attempt.choice_orders, labels=quiz_labels())
+    pending = session.get(PENDING_KEY)
+    if request.method == "GET" and pending and pending.get("attempt") == public_id:
+        session.pop(PENDING_KEY)
+        form = form_class(formdata=MultiDict([(k, v) for k, values in pending["answers"].items() for v in values
+                                              if k != "csrf_token"]))
+        flash(_("Your answers were kept. Check them and send the quiz."), "info")
+    else:
+        form = form_class()
+    if request.method == "POST" and form.validate():
+        submitted = attempts.submit(attempt, responses_from_form(quiz, form))
+        if not submitted:
+            flash(_("This attempt was already sent; here is its result."), "info")
+        return redirect(url_for("learn.attempt", public_id=public_id), 303)
+    return render_template("learn/attempt.html", attempt=attempt, form=form, quiz=quiz, module=module, course=course,
+                           title=learning.module_title(module.id, attempt.lang))
+
+
+def _csv_response(rows: list[list], filename: str) -> Response:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    # UTF-8 with a BOM, so Excel opens Korean names correctly.
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/my/progress.csv")
+@login_required
+def progress_csv():
+    rows = [[_("Course"), _("Module"), _("First visit"), _("Last visit"), _("Completed"), _("Best score (%)"),
+             _("Attempts")]]
+    for course, module, text, progress in learning.progress_rows(current_user.id, current_language()):
+        rows.append([course.in_language("title", current_language()), text.title if text else module.slug,
+                     _iso(progress.first_visit_at), _iso(progress.last_visit_at), _iso(progress.completed_at),
+                     "" if progress.best_percent is None else round(progress.best_percent, 1), progress.attempts])
+    return _csv_response(rows, "ondo-progress.csv")
+
+
+@bp.route("/my/attempts.csv")
+@login_required
+def attempts_csv():
+    rows = [[_("Module"), _("Attempt"), _("Submitted"), _("Score"), _("Out of"), _("Percent"), _("Passed"),
+             _("Question"), _("Your answer"), _("Points")]]
+    for attempt, title, answer, question_title in learning.attempt_rows(current_user.id, current_language()):
+        rows.append([title, attempt.number, _iso(attempt.submitted_at), attempt.score, attempt.max_score,
+                     round(attempt.percent or 0, 1), _("yes") if attempt.passed else _("no"), question_title,
+                     answer.response_text, answer.score])
+    return _csv_response(rows, "ondo-attempts.csv")
+
+
+def _iso(value) -> str:
+    return value.isoformat(timespec="minutes") if value else ""

@@ -1,5 +1,7 @@
 """Models, one module per aggregate; imported here so Alembic and the app see every table."""
 from app.models.base import Base
+from app.models.course import Course, Module, ModuleText
+from app.models.learning import AttemptAnswer, ModuleProgress, QuizAttempt
 from app.models.user import Role, User
 
-__all__ = ["Base", "Role", "User"]
+__all__ = ["AttemptAnswer", "Base", "Course", "Module", "ModuleProgress", "ModuleText", "QuizAttempt", "Role", "User"]
