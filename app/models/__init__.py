@@ -1,7 +1,11 @@
 """Models, one module per aggregate; imported here so Alembic and the app see every table."""
 from app.models.base import Base
+from app.models.classes import Assignment, ClassTeacher, Enrollment, SchoolClass
 from app.models.course import Course, Module, ModuleText
 from app.models.learning import AttemptAnswer, ModuleProgress, QuizAttempt
 from app.models.user import Role, User
 
-__all__ = ["AttemptAnswer", "Base", "Course", "Module", "ModuleProgress", "ModuleText", "QuizAttempt", "Role", "User"]
+__all__ = [
+    "Assignment", "AttemptAnswer", "Base", "ClassTeacher", "Course", "Enrollment", "Module", "ModuleProgress",
+    "ModuleText", "QuizAttempt", "Role", "SchoolClass", "User",
+]
