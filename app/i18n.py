@@ -25,6 +25,17 @@ def current_language() -> str:
 def init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
 
+    @app.template_filter("localtime")
+    def localtime(value, zone: str = "Asia/Seoul") -> str:
+        """A UTC time as a reader in ``zone`` sees it (classes keep their own zone, Asia/Seoul by default)."""
+        from datetime import UTC
+        from zoneinfo import ZoneInfo
+
+        if value is None:
+            return ""
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
     @app.context_processor
     def language_context():
         return {"current_language": current_language(), "language_names": LANGUAGE_NAMES}

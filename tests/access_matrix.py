@@ -45,3 +45,7 @@ ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
 EXEMPT_ENDPOINTS = {"static"}
 
 ACCESS_TABLES: list[list[tuple]] = [ROLE_ACCESS]
+
+from tests.access_classes import CLASS_ACCESS  # noqa: E402
+
+ACCESS_TABLES.append(CLASS_ACCESS)

@@ -1,6 +1,7 @@
 """Shared fixtures: one app per session on SQLite (default) or TEST_DATABASE_URL, tables emptied after each test."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -16,6 +17,7 @@ from app import create_app
 from app.extensions import db, limiter
 from app.models import Role
 from app.services import accounts
+from app.services.passwords import hash_password
 
 PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -124,8 +126,9 @@ def make_user(role: Role | str = Role.STUDENT, *, email: str | None = None, name
     make_user.counter += 1
     email = email or f"{role.value}{make_user.counter}@school.example"
     with _apps[0].app_context():
-        user = accounts.create_user(email, name or f"{role.value.title()} {make_user.counter}", password, role,
+        user = accounts.create_user(email, name or f"{role.value.title()} {make_user.counter}", "unused", role,
                                     check_policy=False)
+        user.password_hash = _hash_of(password)
         user.active = active
         for key, value in fields.items():
             setattr(user, key, value)
@@ -134,6 +137,12 @@ def make_user(role: Role | str = Role.STUDENT, *, email: str | None = None, name
 
 
 make_user.counter = 0
+
+
+@functools.cache
+def _hash_of(password: str) -> str:
+    # One real Argon2id hash per password per run: building users is then cheap, logging in stays real.
+    return hash_password(password)
 
 
 class AuthActions:

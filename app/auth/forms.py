@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from app.forms import new_password_field
 
@@ -27,6 +27,9 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
+    join_code = StringField(_l("Class code (optional)"), validators=[Optional(), Length(max=16)],
+                            description=_l("If your teacher gave you a code, type it here to join the class."),
+                            render_kw={"autocomplete": "off"})
     submit = SubmitField(_l("Create account"))
 
 

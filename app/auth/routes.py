@@ -11,7 +11,9 @@ from app.forms import POLICY_MESSAGES
 from app.mail import send_mail
 from app.models import Role
 from app.security import safe_next
-from app.services import accounts
+from app.i18n import current_language
+from app.services import accounts, classes
+from app.teach.messages import CLASS_ERRORS
 from app.services.passwords import PasswordPolicyError
 
 
@@ -73,7 +75,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _join_code_ok(form):
         try:
             user = accounts.create_user(form.email.data, form.name.data, form.password.data, Role.STUDENT)
         except accounts.AccountError:
@@ -81,14 +83,36 @@ def register():
         except PasswordPolicyError as error:
             form.password.errors.append(str(POLICY_MESSAGES[error.code]))
         else:
-            from app.i18n import current_language
-
             user.locale = current_language()
             db.session.commit()
             _start_session(user)
             flash(_("Welcome to Ondo, %(name)s!", name=user.name), "success")
+            if form.join_code.data:
+                _join_after_registration(user, form.join_code.data)
             return redirect(home_for(user))
     return render_template("auth/register.html", form=form)
+
+
+def _join_code_ok(form: RegisterForm) -> bool:
+    """A mistyped class code is shown on its field before any account is made."""
+    if not form.join_code.data:
+        return True
+    try:
+        classes.joinable_class(form.join_code.data)
+    except classes.ClassError as error:
+        form.join_code.errors.append(str(CLASS_ERRORS[error.code]))
+        return False
+    return True
+
+
+def _join_after_registration(user, code: str) -> None:
+    # The account exists either way; a wrong code only means joining later from the dashboard.
+    try:
+        school_class = classes.join_with_code(user, code)
+    except classes.ClassError as error:
+        flash(CLASS_ERRORS[error.code], "error")
+    else:
+        flash(_("You joined %(name)s.", name=school_class.name), "success")
 
 
 @bp.route("/logout", methods=["POST"])

@@ -24,12 +24,13 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import csrf, db
 from app.i18n import current_language
 from app.learn import bp
-from app.learn.forms import LanguageForm
+from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
 from app.quizzes import Quiz, make_quiz_form, responses_from_form
 from app.security import roles_required, safe_next
-from app.services import attempts, learning
+from app.services import assignments, attempts, classes, learning
+from app.teach.messages import CLASS_ERRORS
 
 PENDING_KEY = "pending_quiz_answers"
 
@@ -48,7 +49,24 @@ def home():
 @roles_required(Role.STUDENT)
 def dashboard():
     data = learning.student_dashboard(current_user.id, current_language())
-    return render_template("learn/dashboard.html", data=data)
+    work = assignments.work_for_student(current_user.id, current_language())
+    return render_template("learn/dashboard.html", data=data, work=work, join_form=JoinClassForm())
+
+
+@bp.route("/join", methods=["POST"])
+@roles_required(Role.STUDENT)
+def join_class():
+    form = JoinClassForm()
+    if form.validate_on_submit():
+        try:
+            school_class = classes.join_with_code(current_user, form.code.data)
+        except classes.ClassError as error:
+            flash(CLASS_ERRORS[error.code], "error")
+        else:
+            flash(_("You joined %(name)s.", name=school_class.name), "success")
+    else:
+        flash(_("Type the class code your teacher gave you."), "error")
+    return redirect(url_for("learn.dashboard"))
 
 
 @bp.route("/language", methods=["POST"])

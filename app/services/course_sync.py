@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ def asset_url_for(course_slug: str, course_path: Path):
     def asset_url(relative: str) -> str:
         file = course_path / relative
         digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12] if file.is_file() else "missing"
-        inner = relative.removeprefix("assets/")
+        inner = quote(relative.removeprefix("assets/"))  # the path arrives decoded: spaces, Korean letters
         return f"/courses/{course_slug}/assets/{inner}?v={digest}"
 
     return asset_url

@@ -1,13 +1,329 @@
 from __future__ import annotations
 
-from flask import render_template
+import csv
+import io
+from datetime import UTC, datetime
 
-from app.models import Role
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.i18n import current_language
+from app.models import Module, Role
 from app.security import roles_required
+from app.services import assignments, classes
+from app.services.classes import ClassError, RosterError
 from app.teach import bp
+from app.teach.forms import AssignmentEditForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
+from app.teach.messages import CLASS_ERRORS, ROSTER_PROBLEMS, STATUS_LABELS
+
+staff = roles_required(Role.TEACHER, Role.ADMIN)
+
+
+@bp.app_context_processor
+def status_labels():
+    return {"status_labels": STATUS_LABELS}
+
+
+def _class_or_404(class_id: int):
+    return classes.class_for_staff(current_user, class_id) or abort(404)
+
+
+def _to_utc(local: datetime | None, school_class) -> datetime | None:
+    return local.replace(tzinfo=classes.class_zone(school_class)).astimezone(UTC) if local else None
+
+
+def _to_local(value: datetime | None, school_class) -> datetime | None:
+    if value is None:
+        return None
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(classes.class_zone(school_class)).replace(tzinfo=None)
 
 
 @bp.route("/")
-@roles_required(Role.TEACHER, Role.ADMIN)
+@staff
 def dashboard():
-    return render_template("teach/dashboard.html")
+    return render_template("teach/dashboard.html", active=classes.classes_for(current_user),
+                           archived=classes.classes_for(current_user, archived=True))
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+@staff
+def new_class():
+    form = ClassForm()
+    if form.validate_on_submit():
+        school_class = classes.create_class(current_user, name=form.name.data, school=form.school.data,
+                                            term=form.term.data, description=form.description.data or "",
+                                            timezone=form.timezone.data)
+        flash(_("Class created. Share the join code with your students."), "success")
+        return redirect(url_for("teach.class_page", class_id=school_class.id))
+    return render_template("teach/class_form.html", form=form, school_class=None)
+
+
+@bp.route("/classes/<int:class_id>")
+@staff
+def class_page(class_id: int):
+    school_class = _class_or_404(class_id)
+    items = assignments._items(assignments.class_assignments(school_class.id), current_language())
+    return render_template("teach/class.html", school_class=school_class, teachers=classes.teachers_of(class_id),
+                           students=classes.students_of(class_id), items=items, co_form=CoTeacherForm(),
+                           to_local=lambda value: _to_local(value, school_class))
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@staff
+def edit_class(class_id: int):
+    school_class = _class_or_404(class_id)
+    form = ClassForm(obj=school_class)
+    if form.validate_on_submit():
+        try:
+            classes.update_details(school_class, name=form.name.data, school=form.school.data, term=form.term.data,
+                                   description=form.description.data or "", timezone=form.timezone.data)
+        except ClassError as error:
+            flash(CLASS_ERRORS[error.code], "error")
+        else:
+            flash(_("Class details saved."), "success")
+            return redirect(url_for("teach.class_page", class_id=class_id))
+    return render_template("teach/class_form.html", form=form, school_class=school_class)
+
+
+@bp.route("/classes/<int:class_id>/code")
+@staff
+def show_code(class_id: int):
+    return render_template("teach/code.html", school_class=_class_or_404(class_id))
+
+
+def _class_action(class_id: int, action, success: str):
+    """Run a one-button class action, turning refusals into a message."""
+    school_class = _class_or_404(class_id)
+    try:
+        action(school_class)
+    except ClassError as error:
+        flash(CLASS_ERRORS[error.code], "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("teach.class_page", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/code/regenerate", methods=["POST"])
+@staff
+def regenerate_code(class_id: int):
+    return _class_action(class_id, classes.regenerate_code, _("A new join code is ready; the old one no longer works."))
+
+
+@bp.route("/classes/<int:class_id>/code/toggle", methods=["POST"])
+@staff
+def toggle_code(class_id: int):
+    enable = request.form.get("enable") == "1"
+    return _class_action(class_id, lambda c: classes.set_code_enabled(c, enable),
+                         _("The join code is on.") if enable else _("The join code is switched off."))
+
+
+@bp.route("/classes/<int:class_id>/archive", methods=["POST"])
+@staff
+def archive_class(class_id: int):
+    archive = request.form.get("archive") == "1"
+    return _class_action(class_id, lambda c: classes.set_archived(c, archive),
+                         _("The class is archived: kept, read-only.") if archive else _("The class is restored."))
+
+
+@bp.route("/classes/<int:class_id>/teachers", methods=["POST"])
+@staff
+def add_co_teacher(class_id: int):
+    _class_or_404(class_id)
+    form = CoTeacherForm()
+    if not form.validate_on_submit():
+        flash(_("Type the email of a teacher's account."), "error")
+        return redirect(url_for("teach.class_page", class_id=class_id))
+    return _class_action(class_id, lambda c: classes.add_co_teacher(c, form.email.data),
+                         _("Co-teacher added: you both see and manage this class."))
+
+
+@bp.route("/classes/<int:class_id>/students/<int:user_id>/remove", methods=["POST"])
+@staff
+def remove_student(class_id: int, user_id: int):
+    return _class_action(class_id, lambda c: classes.remove_student(c, user_id),
+                         _("The student is removed from the class; their account and work are kept."))
+
+
+@bp.route("/classes/<int:class_id>/roster", methods=["GET", "POST"])
+@staff
+def import_roster(class_id: int):
+    school_class = _class_or_404(class_id)
+    form = RosterForm()
+    problems, created = [], None
+    if form.validate_on_submit():
+        try:
+            created = classes.import_roster(school_class, form.roster.data.read())
+        except RosterError as error:
+            problems = [(p.row, ROSTER_PROBLEMS[p.message_code], p.value) for p in error.problems]
+        except ClassError as error:
+            flash(CLASS_ERRORS[error.code], "error")
+    if created is not None:
+        # Shown once: the one-time passwords are not stored in clear anywhere.
+        return render_template("teach/roster_created.html", school_class=school_class, created=created)
+    return render_template("teach/roster.html", school_class=school_class, form=form, problems=problems)
+
+
+def _assignment_choices(lang: str) -> list[SelectChoice]:
+    choices = []
+    for course, modules in assignments.assignable_items(lang):
+        title = course.in_language("title", lang)
+        choices.append(SelectChoice(f"c:{course.id}", _("Whole course: %(title)s", title=title), optgroup=title))
+        choices += [SelectChoice(f"m:{module.id}", name, optgroup=title) for module, name in modules]
+    return choices
+
+
+@bp.route("/classes/<int:class_id>/assignments/new", methods=["GET", "POST"])
+@staff
+def new_assignment(class_id: int):
+    school_class = _class_or_404(class_id)
+    form = AssignmentForm()
+    form.item.choices = _assignment_choices(current_language())
+    if form.validate_on_submit():
+        kind, _sep, ident = form.item.data.partition(":")
+        try:
+            assignments.assign(school_class, module_id=int(ident) if kind == "m" else None,
+                               course_id=int(ident) if kind == "c" else None,
+                               due_at=_to_utc(form.due.data, school_class), note=form.note.data or "", by=current_user)
+        except assignments.AssignmentError:
+            flash(CLASS_ERRORS["archived"], "error")
+        else:
+            flash(_("Assigned."), "success")
+            return redirect(url_for("teach.class_page", class_id=class_id))
+    return render_template("teach/assignment_form.html", form=form, school_class=school_class, assignment=None)
+
+
+@bp.route("/classes/<int:class_id>/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@staff
+def edit_assignment(class_id: int, assignment_id: int):
+    school_class = _class_or_404(class_id)
+    assignment = assignments.assignment_of(school_class, assignment_id) or abort(404)
+    form = AssignmentEditForm(data={"due": _to_local(assignment.due_at, school_class), "note": assignment.note})
+    if request.method == "POST":
+        form = AssignmentEditForm()
+    if form.validate_on_submit():
+        if school_class.archived:
+            flash(CLASS_ERRORS["archived"], "error")
+        else:
+            assignments.update_assignment(assignment, due_at=_to_utc(form.due.data, school_class),
+                                          note=form.note.data or "")
+            flash(_("Assignment saved. Students' work is unchanged."), "success")
+            return redirect(url_for("teach.class_page", class_id=class_id))
+    return render_template("teach/assignment_form.html", form=form, school_class=school_class, assignment=assignment)
+
+
+@bp.route("/classes/<int:class_id>/assignments/<int:assignment_id>/delete", methods=["POST"])
+@staff
+def delete_assignment(class_id: int, assignment_id: int):
+    school_class = _class_or_404(class_id)
+    assignment = assignments.assignment_of(school_class, assignment_id) or abort(404)
+    if school_class.archived:
+        flash(CLASS_ERRORS["archived"], "error")
+    else:
+        assignments.remove_assignment(assignment)
+        flash(_("Assignment removed. Students' progress and quiz results are kept."), "success")
+    return redirect(url_for("teach.class_page", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/gradebook")
+@staff
+def gradebook(class_id: int):
+    school_class = _class_or_404(class_id)
+    sort = request.args.get("sort") if request.args.get("sort") in ("name", "progress") else "name"
+    book = assignments.gradebook(school_class, current_language(), sort=sort)
+    return render_template("teach/gradebook.html", book=book, sort=sort, school_class=school_class,
+                           to_local=lambda value: _to_local(value, school_class))
+
+
+def _csv(rows: list[list], filename: str) -> Response:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    # A BOM so Excel reads UTF-8 (Korean names) correctly.
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/classes/<int:class_id>/gradebook.csv")
+@staff
+def gradebook_csv(class_id: int):
+    school_class = _class_or_404(class_id)
+    book = assignments.gradebook(school_class, current_language())
+    header = [_("Student"), _("Student number")]
+    for item in book.items:
+        header += [item.title, _("%(item)s: best score (%%)", item=item.title)]
+    header += [_("Completed"), _("Average score (%)")]
+    rows = [header]
+    for row in book.rows:
+        line = [row.student.name, row.student_number or ""]
+        for cell in row.cells:
+            line += [str(STATUS_LABELS[cell.status]), "" if cell.best is None else round(cell.best, 1)]
+        line += [row.completed, "" if row.average is None else round(row.average, 1)]
+        rows.append(line)
+    return _csv(rows, f"gradebook-{class_id}.csv")
+
+
+@bp.route("/classes/<int:class_id>/students/<int:user_id>")
+@staff
+def student_attempts(class_id: int, user_id: int):
+    school_class = _class_or_404(class_id)
+    student = next((u for u, _e in classes.students_of(class_id) if u.id == user_id), None) or abort(404)
+    return render_template("teach/student.html", school_class=school_class, student=student,
+                           attempts=assignments.student_attempts(user_id, current_language()))
+
+
+def _module_or_404(module_id: int):
+    from app.extensions import db
+    from app.services.learning import module_and_course
+
+    if db.session.get(Module, module_id) is None:
+        abort(404)
+    return module_and_course(module_id)
+
+
+@bp.route("/classes/<int:class_id>/analysis/<int:module_id>")
+@staff
+def class_analysis(class_id: int, module_id: int):
+    school_class = _class_or_404(class_id)
+    module, course = _module_or_404(module_id)
+    questions, students = assignments.item_analysis(module.id, class_id=school_class.id)
+    return render_template("teach/analysis.html", school_class=school_class, module=module, course=course,
+                           questions=questions, students=students, title=_module_title(module))
+
+
+@bp.route("/classes/<int:class_id>/analysis/<int:module_id>.csv")
+@staff
+def class_analysis_csv(class_id: int, module_id: int):
+    school_class = _class_or_404(class_id)
+    module, _course = _module_or_404(module_id)
+    questions, _students = assignments.item_analysis(module.id, class_id=school_class.id)
+    return _csv(_analysis_rows(questions), f"item-analysis-{class_id}-{module.slug}.csv")
+
+
+@bp.route("/analysis/<int:module_id>")
+@roles_required(Role.ADMIN)
+def all_classes_analysis(module_id: int):
+    module, course = _module_or_404(module_id)
+    questions, students = assignments.item_analysis(module.id, class_id=None)
+    return render_template("teach/analysis.html", school_class=None, module=module, course=course,
+                           questions=questions, students=students, title=_module_title(module))
+
+
+def _module_title(module: Module) -> str:
+    from app.services.learning import module_title
+
+    return module_title(module.id, current_language()) or module.slug
+
+
+def _analysis_rows(questions) -> list[list]:
+    rows = [[_("Question"), _("Answered"), _("Correct (%)"), _("Wrong answer"), _("Chosen by (%)"),
+             _("Misconception")]]
+    for q in questions:
+        rows.append([q.title, q.answered, round(100 * q.correct_share), "", "", ""])
+        for choice in q.wrong_choices:
+            rows.append([q.title, "", "", choice.text, round(100 * choice.share), choice.misconception or ""])
+        for tag, share in q.misconceptions:
+            if not any(c.misconception == tag for c in q.wrong_choices):
+                rows.append([q.title, "", "", "", round(100 * share), tag])
+    return rows

@@ -1,0 +1,309 @@
+"""Assignments, their states for each student, the class gradebook and the quiz item analysis."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import mean
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (Assignment, AttemptAnswer, Course, Enrollment, Module, ModuleProgress, QuizAttempt,
+                        SchoolClass, User)
+from app.models.base import utcnow
+from app.quizzes import Quiz
+from app.services.learning import _texts_for
+
+DUE_SOON = timedelta(days=3)
+DONE_STATES = ("completed", "completed_late")
+
+
+class AssignmentError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def assign(school_class: SchoolClass, *, module_id: int | None, course_id: int | None, due_at: datetime | None,
+           note: str, by: User) -> Assignment:
+    if school_class.archived:
+        raise AssignmentError("archived")
+    if (module_id is None) == (course_id is None):
+        raise AssignmentError("pick_one")
+    assignment = Assignment(class_id=school_class.id, module_id=module_id, course_id=course_id, due_at=due_at,
+                            note=note.strip(), created_by=by.id)
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def update_assignment(assignment: Assignment, *, due_at: datetime | None, note: str) -> None:
+    """Changing the due date or note never touches student work (progress and attempts live elsewhere)."""
+    assignment.due_at, assignment.note = due_at, note.strip()
+    db.session.commit()
+
+
+def remove_assignment(assignment: Assignment) -> None:
+    db.session.delete(assignment)
+    db.session.commit()
+
+
+def assignment_of(school_class: SchoolClass, assignment_id: int) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(Assignment.id == assignment_id,
+                                                      Assignment.class_id == school_class.id))
+
+
+def assignable_items(lang: str) -> list[tuple[Course, list[tuple[Module, str]]]]:
+    """Published courses with their modules' titles, for the assign form (three queries)."""
+    courses = db.session.scalars(select(Course).where(Course.archived.is_(False)).order_by(Course.position)).all()
+    modules = db.session.scalars(select(Module).where(Module.archived.is_(False),
+                                                      Module.course_id.in_([c.id for c in courses]))
+                                 .order_by(Module.position)).all() if courses else []
+    texts = _texts_for([m.id for m in modules], lang)
+    by_course: dict[int, list[tuple[Module, str]]] = defaultdict(list)
+    for module in modules:
+        if module.id in texts:
+            by_course[module.course_id].append((module, texts[module.id].title))
+    return [(course, by_course[course.id]) for course in courses]
+
+
+# States ------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    status: str  # not_started | in_progress | completed | completed_late | overdue
+    best: float | None
+    due_soon: bool = False
+
+
+def _as_aware(value: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes for timezone-aware columns; every stored time is UTC.
+    from datetime import UTC
+
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def cell_for(progress_rows: list[ModuleProgress], module_count: int, due_at: datetime | None, now: datetime) -> Cell:
+    """The state of one student on one assigned item (a module: one row; a course: its modules' rows)."""
+    due_at = _as_aware(due_at)
+    completed = [_as_aware(p.completed_at) for p in progress_rows if p.completed_at is not None]
+    scores = [p.best_percent for p in progress_rows if p.best_percent is not None]
+    best = mean(scores) if scores else None
+    if module_count and len(completed) >= module_count:
+        finished = max(completed)
+        return Cell("completed_late" if due_at and finished > due_at else "completed", best)
+    if due_at and now > due_at:
+        return Cell("overdue", best)
+    started = any(p.first_visit_at or p.attempts for p in progress_rows)
+    soon = bool(due_at and due_at - now <= DUE_SOON)
+    return Cell("in_progress" if started else "not_started", best, soon)
+
+
+@dataclass(frozen=True)
+class AssignedItem:
+    assignment: Assignment
+    title: str
+    module_ids: list[int]
+    course_slug: str
+    module_slug: str | None
+
+
+def _items(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
+    """Titles and module lists of assigned items, in a fixed number of queries."""
+    course_ids = {a.course_id for a in assignments if a.course_id}
+    module_ids = {a.module_id for a in assignments if a.module_id}
+    course_modules = db.session.scalars(select(Module).where(Module.course_id.in_(course_ids),
+                                                             Module.archived.is_(False))).all() if course_ids else []
+    modules = {m.id: m for m in db.session.scalars(select(Module).where(Module.id.in_(module_ids)))} \
+        if module_ids else {}
+    courses = {c.id: c for c in db.session.scalars(
+        select(Course).where(Course.id.in_(course_ids | {m.course_id for m in modules.values()})))}
+    texts = _texts_for(list(modules), lang)
+    by_course: dict[int, list[int]] = defaultdict(list)
+    for module in course_modules:
+        by_course[module.course_id].append(module.id)
+    items = []
+    for a in assignments:
+        if a.module_id:
+            module = modules[a.module_id]
+            title = texts[module.id].title if module.id in texts else module.slug
+            items.append(AssignedItem(a, title, [module.id], courses[module.course_id].slug, module.slug))
+        else:
+            course = courses[a.course_id]
+            items.append(AssignedItem(a, course.in_language("title", lang), by_course[course.id], course.slug, None))
+    return items
+
+
+def _progress_map(user_ids: list[int], module_ids: set[int]) -> dict[tuple[int, int], ModuleProgress]:
+    if not user_ids or not module_ids:
+        return {}
+    rows = db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id.in_(user_ids),
+                                                           ModuleProgress.module_id.in_(module_ids)))
+    return {(p.user_id, p.module_id): p for p in rows}
+
+
+@dataclass
+class GradebookRow:
+    student: User
+    student_number: str | None
+    cells: list[Cell]
+
+    @property
+    def completed(self) -> int:
+        return sum(cell.status in DONE_STATES for cell in self.cells)
+
+    @property
+    def average(self) -> float | None:
+        scores = [cell.best for cell in self.cells if cell.best is not None]
+        return mean(scores) if scores else None
+
+
+@dataclass
+class Gradebook:
+    school_class: SchoolClass
+    items: list[AssignedItem]
+    rows: list[GradebookRow]
+    item_completed: list[int] = field(default_factory=list)
+    item_average: list[float | None] = field(default_factory=list)
+
+
+def gradebook(school_class: SchoolClass, lang: str, *, sort: str = "name", now: datetime | None = None) -> Gradebook:
+    """Students × assigned items with state and best score; the same number of queries for any class size."""
+    now = now or utcnow()
+    assignments = db.session.scalars(select(Assignment).where(Assignment.class_id == school_class.id)
+                                     .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)).all()
+    items = _items(list(assignments), lang)
+    students = db.session.execute(
+        select(User, Enrollment.student_number).join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.class_id == school_class.id).order_by(User.name, User.id)).all()
+    progress = _progress_map([u.id for u, _n in students], {m for item in items for m in item.module_ids})
+    rows = []
+    for student, number in students:
+        cells = [cell_for([progress[(student.id, m)] for m in item.module_ids if (student.id, m) in progress],
+                          len(item.module_ids), item.assignment.due_at, now) for item in items]
+        rows.append(GradebookRow(student, number, cells))
+    if sort == "progress":
+        rows.sort(key=lambda r: (-r.completed, -(r.average or 0), r.student.name))
+    book = Gradebook(school_class, items, rows)
+    for index in range(len(items)):
+        column = [row.cells[index] for row in rows]
+        book.item_completed.append(sum(c.status in DONE_STATES for c in column))
+        scores = [c.best for c in column if c.best is not None]
+        book.item_average.append(mean(scores) if scores else None)
+    return book
+
+
+@dataclass(frozen=True)
+class StudentWork:
+    school_class: SchoolClass
+    item: AssignedItem
+    cell: Cell
+
+
+def work_for_student(user_id: int, lang: str, now: datetime | None = None) -> list[StudentWork]:
+    """The student's assigned work in all their active classes (fixed number of queries)."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(SchoolClass, Assignment).join(Enrollment, Enrollment.class_id == SchoolClass.id)
+        .join(Assignment, Assignment.class_id == SchoolClass.id)
+        .where(Enrollment.user_id == user_id, SchoolClass.archived.is_(False))
+        .order_by(SchoolClass.name, Assignment.due_at.is_(None), Assignment.due_at)).all()
+    items = _items([a for _c, a in rows], lang)
+    progress = _progress_map([user_id], {m for item in items for m in item.module_ids})
+    work = []
+    for (school_class, assignment), item in zip(rows, items, strict=True):
+        cell = cell_for([progress[(user_id, m)] for m in item.module_ids if (user_id, m) in progress],
+                        len(item.module_ids), assignment.due_at, now)
+        work.append(StudentWork(school_class, item, cell))
+    return work
+
+
+def student_attempts(user_id: int, lang: str) -> list[tuple[QuizAttempt, str, list[AttemptAnswer], Quiz]]:
+    """Every submitted attempt of one student with its answers (for their teacher), in three queries."""
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id,
+                                                            QuizAttempt.status == "submitted")
+                                  .order_by(QuizAttempt.submitted_at.desc())).all()
+    answers: dict[int, list[AttemptAnswer]] = defaultdict(list)
+    if attempts:
+        for answer in db.session.scalars(select(AttemptAnswer).where(
+                AttemptAnswer.attempt_id.in_([a.id for a in attempts])).order_by(AttemptAnswer.position)):
+            answers[answer.attempt_id].append(answer)
+    texts = _texts_for(list({a.module_id for a in attempts}), lang)
+    return [(a, texts[a.module_id].title if a.module_id in texts else "", answers[a.id],
+             Quiz.from_dict(a.quiz_snapshot)) for a in attempts]
+
+
+# Item analysis -----------------------------------------------------------------------------------------------
+
+@dataclass
+class ChoiceShare:
+    text: str
+    share: float
+    misconception: str | None
+
+
+@dataclass
+class QuestionAnalysis:
+    question_id: str
+    title: str
+    answered: int
+    correct_share: float
+    partial_share: float
+    wrong_choices: list[ChoiceShare]
+    misconceptions: list[tuple[str, float]]
+
+
+def item_analysis(module_id: int, *, class_id: int | None) -> tuple[list[QuestionAnalysis], int]:
+    """Per question of a module's quiz: share correct and the share of each wrong answer with its misconception.
+
+    Uses each student's latest submitted attempt, for the students of ``class_id`` (all students when None).
+    Sorted by what most students miss. Three queries whatever the class size.
+    """
+    latest = select(func.max(QuizAttempt.id)).where(QuizAttempt.module_id == module_id,
+                                                   QuizAttempt.status == "submitted")
+    if class_id is not None:
+        latest = latest.where(QuizAttempt.user_id.in_(select(Enrollment.user_id)
+                                                      .where(Enrollment.class_id == class_id)))
+    latest = latest.group_by(QuizAttempt.user_id)
+    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))
+                                  .order_by(QuizAttempt.id)).all()
+    if not attempts:
+        return [], 0
+    answers = db.session.scalars(select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id.in_([a.id for a in attempts]))).all()
+    # Labels from the newest snapshot; older snapshots fill in questions that have since been removed.
+    questions = {}
+    for attempt in attempts:
+        for question in Quiz.from_dict(attempt.quiz_snapshot).questions:
+            questions[question.id] = question
+    by_question: dict[str, list[AttemptAnswer]] = defaultdict(list)
+    for answer in answers:
+        by_question[answer.question_id].append(answer)
+    results = []
+    for question_id, rows in by_question.items():
+        question = questions.get(question_id)
+        total = len(rows)
+        choices = {c.id: c for c in question.choices} if question else {}
+        picked: Counter[str] = Counter()
+        tags: Counter[str] = Counter()
+        for row in rows:
+            chosen = row.response if isinstance(row.response, list) else [row.response]
+            for choice_id in chosen:
+                if isinstance(choice_id, str) and choice_id in choices and not choices[choice_id].correct:
+                    picked[choice_id] += 1
+            tags.update(set(row.misconceptions or []))
+        wrong = [ChoiceShare(choices[c].text, n / total, choices[c].misconception) for c, n in picked.most_common()]
+        results.append(QuestionAnalysis(
+            question_id, question.title if question else question_id, total,
+            sum(r.status == "correct" for r in rows) / total, sum(r.status == "partial" for r in rows) / total,
+            wrong, [(tag, n / total) for tag, n in tags.most_common()]))
+    results.sort(key=lambda q: (q.correct_share, q.title))
+    return results, len(attempts)
+
+
+def class_assignments(class_id: int) -> list[Assignment]:
+    return list(db.session.scalars(select(Assignment).where(Assignment.class_id == class_id)
+                                   .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)))

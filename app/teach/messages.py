@@ -1,0 +1,33 @@
+"""User-facing wording for class and roster refusals and for assignment states."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+CLASS_ERRORS = {
+    "archived": _l("This class is archived and read-only. Restore it first."),
+    "unknown": _l("No class has this code. Check the letters and numbers with your teacher."),
+    "switched_off": _l("This class code is switched off. Ask your teacher for a new one."),
+    "already_member": _l("You are already in this class."),
+    "not_a_teacher": _l("No active teacher account uses that email."),
+    "already_teaches": _l("That teacher already teaches this class."),
+}
+
+ROSTER_PROBLEMS = {
+    "not_utf8": _l("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."),
+    "empty": _l("The file is empty."),
+    "no_name_column": _l("The first row needs a column called name (or 이름)."),
+    "missing_name": _l("The name is missing."),
+    "name_too_long": _l("The name is longer than 120 characters."),
+    "number_too_long": _l("The student number is longer than 32 characters."),
+    "duplicate_number": _l("This student number appears twice in the file."),
+    "too_many_rows": _l("At most 500 students per file."),
+    "no_rows": _l("The file has a header but no students."),
+}
+
+STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "completed_late": _l("Completed late"),
+    "overdue": _l("Overdue"),
+}

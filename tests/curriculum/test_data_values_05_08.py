@@ -1,0 +1,301 @@
+"""Numbers in modules 05-08 of climate-literacy-foundations that come from the shipped datasets.
+
+Each check reads the CSV in courses/_data AND the module files (English and Korean), so it fails if
+either the data or the text changes without the other. Standard library only (csv, pathlib, re,
+math): no app imports, so it runs before the content pipeline exists.
+
+Run: .venv/bin/pytest tests/curriculum/test_data_values_05_08.py -q -p no:cacheprovider --noconftest
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "courses" / "_data"
+COURSE = ROOT / "courses" / "climate-literacy-foundations"
+LANGS = ("en", "ko")
+QUIZ_MARKER = "<!-- quiz -->"
+
+MODULES = {
+    "05": "05-impacts-and-risk",
+    "06": "06-energy-and-mitigation",
+    "07": "07-pohang-in-transition",
+    "08": "08-acting-on-it",
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+
+
+def read_series(dataset: str, column: str) -> dict[int, float]:
+    """{year: value} from courses/_data/<dataset>.csv (first row = column names)."""
+    with (DATA / f"{dataset}.csv").open(newline="", encoding="utf-8") as handle:
+        return {int(row["year"]): float(row[column]) for row in csv.DictReader(handle)}
+
+
+def co2() -> dict[int, float]:
+    return read_series("co2_annmean_mlo", "mean")
+
+
+def gistemp() -> dict[int, float]:
+    return read_series("gistemp_global_annual", "anomaly_c")
+
+
+def module_text(number: str, lang: str) -> str:
+    return (COURSE / f"{MODULES[number]}.{lang}.md").read_text(encoding="utf-8")
+
+
+def body(number: str, lang: str) -> str:
+    """The teaching text: everything before the quiz marker (front matter included)."""
+    return module_text(number, lang).split(QUIZ_MARKER)[0]
+
+
+def question_block(number: str, lang: str, qid: str) -> str:
+    """The text of one quiz question, from its ### heading to the next one."""
+    quiz = module_text(number, lang).split(QUIZ_MARKER, 1)[1]
+    for block in re.split(r"(?m)^(?=### )", quiz):
+        if re.search(rf"(?m)^id:\s*{re.escape(qid)}\s*$", block):
+            return block
+    raise AssertionError(f"question {qid} not found in module {number} ({lang})")
+
+
+def numeric_answer(block: str) -> tuple[float, float, float]:
+    """(low, high, written value) from a question's `number:` line (X ± T, X +- T, A .. B or X)."""
+    match = re.search(r"(?m)^number:\s*(.+?)\s*$", block)
+    assert match, "no number: line in the question"
+    spec = match.group(1)
+    if ".." in spec:
+        low, high = (float(part) for part in spec.split(".."))
+        return low, high, (low + high) / 2
+    parts = re.split(r"\s*(?:±|\+-)\s*", spec)
+    value = float(parts[0])
+    tolerance = float(parts[1]) if len(parts) > 1 else 0.0
+    return value - tolerance, value + tolerance, value
+
+
+def chart_blocks(text: str) -> list[str]:
+    return re.findall(r"```chart\n(.*?)```", text, flags=re.S)
+
+
+def chart_field(chart: str, key: str) -> str | None:
+    match = re.search(rf"(?m)^{key}:\s*(.+?)\s*$", chart)
+    return match.group(1) if match else None
+
+
+def same(a: float, b: float) -> bool:
+    return math.isclose(a, b, abs_tol=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------------
+# single values quoted in the text: (module, dataset, year, text as written)
+
+QUOTED_VALUES = [
+    ("05", "gistemp", 2023, "1.17"),  # "2023 is 1.17 °C above the 1951-1980 average" + chart label
+    ("06", "co2", 1959, "315.98"),
+    ("06", "co2", 2015, "401.01"),
+    ("06", "co2", 2024, "424.61"),  # compared with WMO's global mean 423.9 (a different series)
+    ("06", "co2", 2025, "427.35"),
+    ("07", "co2", 2007, "384.02"),
+    ("07", "co2", 2025, "427.35"),
+    ("08", "gistemp", 2010, "0.72"),
+    ("08", "gistemp", 2014, "0.75"),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("number", "dataset", "year", "written"), QUOTED_VALUES)
+def test_quoted_value_matches_dataset_and_is_in_text(number, dataset, year, written, lang):
+    values = co2() if dataset == "co2" else gistemp()
+    assert year in values, f"{year} missing from the {dataset} CSV"
+    assert same(values[year], float(written)), f"CSV has {values[year]} for {year}, module quotes {written}"
+    assert written in body(number, lang), f"module {number} ({lang}) no longer quotes {written}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# module 05: GISTEMP decade average (quiz) and the 2023 chart label
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_05_decade_mean_quiz_matches_gistemp(lang):
+    temps = gistemp()
+    years = list(range(2014, 2024))
+    block = question_block("05", lang, "q-impacts-decade-mean")
+
+    # the table in the stem: a header row of years and a row of values, both from the CSV
+    rows = [line for line in block.splitlines() if line.startswith("|") and not line.startswith("|---")]
+    assert len(rows) == 2, "expected a two-row table (years, values) in the stem"
+    table_years = [int(cell) for cell in rows[0].strip("|").split("|")]
+    table_values = [float(cell) for cell in rows[1].strip("|").split("|")]
+    assert table_years == years
+    for year, value in zip(table_years, table_values, strict=True):
+        assert same(value, temps[year]), f"stem gives {value} for {year}, CSV has {temps[year]}"
+
+    total = sum(temps[y] for y in years)
+    mean = total / len(years)
+    low, high, written = numeric_answer(block)
+    assert low <= mean <= high, f"decade mean {mean:.3f} outside the quiz range {low}..{high}"
+    assert same(written, round(mean, 2))
+    assert f"{total:.2f}" in block, "the explanation's sum no longer matches the CSV"
+    assert f"{mean:.2f}" in block
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_05_chart_label_matches_last_gistemp_year(lang):
+    temps = gistemp()
+    charts = [
+        c for c in chart_blocks(body("05", lang)) if chart_field(c, "dataset") == "gistemp_global_annual"
+    ]
+    assert charts, "module 05 should have a GISTEMP chart"
+    last_year = max(temps)
+    assert last_year == 2023, "the GISTEMP copy now goes beyond 2023: update module 05's text and chart"
+    assert any(f"{temps[last_year]:.2f} °C" in c for c in charts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# module 06: CO2 rise 2015-2025 (text) and average growth per year (quiz)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_06_co2_growth_text_and_quiz(lang):
+    c = co2()
+    rise = c[2025] - c[2015]
+    per_year = rise / 10
+    text = body("06", lang)
+    assert f"{rise:.2f} ppm" in text, f"text should quote the 2015-2025 rise {rise:.2f} ppm"
+    assert f"{per_year:.2f} ppm" in text
+
+    block = question_block("06", lang, "q-energy-co2-growth")
+    assert f"{c[2015]:.2f}" in block and f"{c[2025]:.2f}" in block, "stem values differ from the CSV"
+    low, high, written = numeric_answer(block)
+    assert low <= per_year <= high
+    assert same(written, round(per_year, 2))
+    assert f"{rise:.2f}" in block
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_06_latest_co2_is_the_last_csv_year(lang):
+    c = co2()
+    latest = max(c)
+    assert latest == 2025, "the CO2 copy now has a newer year: update modules 06-07"
+    text = body("06", lang)
+    assert f"{c[latest]:.2f} ppm" in text
+    charts = [ch for ch in chart_blocks(text) if chart_field(ch, "dataset") == "co2_annmean_mlo"]
+    assert any(f"{c[latest]:.2f} ppm" in ch for ch in charts), "chart annotation should give the latest value"
+
+
+# ---------------------------------------------------------------------------------------------------
+# module 07: CO2 rise 2007-2025 (text and quiz)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_07_co2_rise_since_2007(lang):
+    c = co2()
+    rise = c[2025] - c[2007]
+    assert f"{rise:.2f} ppm" in body("07", lang)
+
+    block = question_block("07", lang, "q-pohang-co2-since-finex")
+    assert f"{c[2007]:.2f}" in block and f"{c[2025]:.2f}" in block
+    low, high, written = numeric_answer(block)
+    assert low <= rise <= high, f"rise {rise:.2f} outside the quiz range {low}..{high}"
+    assert same(written, round(rise, 1))
+    assert f"{rise:.2f}" in block
+
+
+# ---------------------------------------------------------------------------------------------------
+# module 08: every year 2014-2023 warmer than any earlier year (text and quiz)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_08_warm_decade_count(lang):
+    temps = gistemp()
+    before = {y: v for y, v in temps.items() if y < 2014}
+    decade = {y: temps[y] for y in range(2014, 2024)}
+    warmest_before_year = max(before, key=before.get)
+    coolest_decade_year = min(decade, key=decade.get)
+    count = sum(1 for v in decade.values() if v > max(before.values()))
+
+    block = question_block("08", lang, "q-action-warm-decade")
+    low, high, _ = numeric_answer(block)
+    assert low <= count <= high, f"{count} years qualify, the quiz expects {low}..{high}"
+
+    # the text's supporting numbers: warmest year before 2014 and coolest year of 2014-2023
+    assert (warmest_before_year, before[warmest_before_year]) == (2010, 0.72)
+    assert (coolest_decade_year, decade[coolest_decade_year]) == (2014, 0.75)
+    for text in (body("08", lang), block):
+        assert f"{before[warmest_before_year]:.2f} °C" in text
+        assert f"{decade[coolest_decade_year]:.2f} °C" in text
+
+
+# ---------------------------------------------------------------------------------------------------
+# every chart in modules 05-08 uses a shipped dataset, existing columns and years inside the data
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("number", sorted(MODULES))
+def test_charts_use_shipped_columns_and_years(number, lang):
+    charts = chart_blocks(body(number, lang))
+    assert charts, f"module {number} ({lang}) needs at least one chart"
+    for chart in charts:
+        dataset = chart_field(chart, "dataset")
+        path = DATA / f"{dataset}.csv"
+        assert path.is_file(), f"chart uses {dataset}, which is not shipped"
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
+            years = [int(row["year"]) for row in reader]
+        assert chart_field(chart, "x") in columns and chart_field(chart, "y") in columns
+        x_range = chart_field(chart, "x_range")
+        if x_range:
+            start, end = (int(v) for v in re.findall(r"-?\d+", x_range))
+            span = f"{min(years)}-{max(years)}"
+            assert min(years) <= start < end <= max(years), f"x_range {x_range} outside {span}"
+        for x in re.findall(r"\{x:\s*(\d+)", chart):
+            assert min(years) <= int(x) <= max(years), f"annotation at {x} outside the data"
+
+
+# ---------------------------------------------------------------------------------------------------
+# worked examples from the brief's facts (not datasets): quiz answers follow from numbers in the text
+
+
+BRIEF_ARITHMETIC = [
+    # (module, question id, inputs that must appear in the body, value the quiz must accept)
+    ("05", "q-impacts-waterfront-30yr", ["3.2 mm"], 3.2 * 30 / 10),  # cm
+    ("06", "q-energy-2030-target", ["742.3", "727.6", "436.6", "445.4"], 742.3 * 0.60),
+    ("06", "q-energy-budget-years", ["130", "43"], 130 / 43),
+    ("08", "q-action-design-50yr", ["4.6 mm"], 4.6 * 50 / 10),  # cm
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("number", "qid", "inputs", "expected"), BRIEF_ARITHMETIC)
+def test_worked_example_answers(number, qid, inputs, expected, lang):
+    text = body(number, lang)
+    for value in inputs:
+        assert value in text, f"module {number} ({lang}) no longer states {value}"
+    low, high, _ = numeric_answer(question_block(number, lang, qid))
+    assert low <= expected <= high, f"{qid}: {expected:.3f} outside {low}..{high}"
+    # a student who uses the other 2018 base (727.6 Mt) must not be marked right
+    if qid == "q-energy-2030-target":
+        assert not low <= 727.6 * 0.60 <= high
+
+
+@pytest.mark.parametrize("number", sorted(MODULES))
+def test_same_numeric_answers_in_both_languages(number):
+    def answers(lang: str) -> dict[str, str]:
+        quiz = module_text(number, lang).split(QUIZ_MARKER, 1)[1]
+        found = {}
+        for block in re.split(r"(?m)^(?=### )", quiz):
+            qid = re.search(r"(?m)^id:\s*(\S+)", block)
+            num = re.search(r"(?m)^number:\s*(.+?)\s*$", block)
+            if qid and num:
+                found[qid.group(1)] = num.group(1)
+        return found
+
+    assert answers("en") == answers("ko")
