@@ -375,3 +375,31 @@ def test_gradebook_and_analysis_queries_do_not_grow_with_class_size(app, client,
         counts.append(len(statements))
         client.post("/auth/logout")
     assert counts[0] == counts[1], counts
+
+
+def test_item_analysis_counts_misconception_tags_of_wrong_choices(app, client, sample_course):
+    from app.quizzes import Quiz, field_names
+    from tests.test_quiz_flow import _attempt
+
+    owner, class_id, code = _teacher_class(app)
+    students = [make_user() for _ in range(2)]
+    with app.app_context():
+        for s in students:
+            classes.join_with_code(db.session.get(User, s.id), code)
+    for s in students:
+        _login(client, s)
+        url = client.post("/courses/sample/quiz/quiz", data={"lang": "en"}).headers["Location"]
+        quiz = Quiz.from_dict(_attempt(app, url).quiz_snapshot)
+        question = quiz.question("q-main-ghg")
+        ozone = next(c.id for c in question.choices if c.misconception == "ozone-hole-causes-warming")
+        client.post(url, data={field_names(quiz)["q-main-ghg"]: ozone})
+        client.post("/auth/logout")
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
+        questions, _n = assignments.item_analysis(module_id, class_id=class_id)
+    main = next(q for q in questions if q.question_id == "q-main-ghg")
+    assert main.wrong_choices[0].misconception == "ozone-hole-causes-warming" and main.wrong_choices[0].share == 1
+    assert ("ozone-hole-causes-warming", 1.0) in main.misconceptions
+    _login(client, owner)
+    page = client.get(f"/teach/classes/{class_id}/analysis/{module_id}").get_data(as_text=True)
+    assert "ozone-hole-causes-warming" in page and "100%" in page
