@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role
@@ -61,8 +62,9 @@ def register(app: Flask) -> None:
 
 
 def register_content_commands(app: Flask) -> None:
-    courses = click.Group("courses", help="Check and load the course files.")
-    quiz = click.Group("quiz", help="Quiz tools.")
+    # AppGroup gives every subcommand an app context, also when invoked through app.cli in tests.
+    courses = AppGroup("courses", help="Check and load the course files.")
+    quiz = AppGroup("quiz", help="Quiz tools.")
 
     @courses.command("lint")
     @click.argument("path", required=False, type=click.Path(path_type=Path))

@@ -43,7 +43,8 @@ def test_class_route_access(client, class_world, endpoint, method, path, table, 
     response = client.post(url, data={}) if method == "POST" else client.get(url)
     expected = table[role]
     if expected == "login":
-        assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"], response.status_code
+        assert response.status_code in (302, 303), response.status_code
+        assert "/auth/login" in response.headers["Location"]
     elif expected == "redirect":
         assert response.status_code in (302, 303), response.status_code
     else:

@@ -81,3 +81,17 @@ def test_database_connection_is_tuned_for_its_backend(app):
 @pytest.mark.parametrize("package, floor", [("Markdown", "3.8.1"), ("Werkzeug", "3.0.6"), ("Flask", "2.3.2")])
 def test_dependencies_are_above_their_security_floors(package, floor):
     assert Version(version(package)) >= Version(floor)
+
+
+def test_server_error_page_is_friendly_and_in_the_layout(instance_dir):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance_dir / 'errors.sqlite3'}",
+                     PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("database on fire")
+
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and "database on fire" not in page and 'href="#main"' in page

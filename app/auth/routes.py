@@ -8,13 +8,13 @@ from app.auth import bp
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.extensions import db, limiter, submitted_email
 from app.forms import POLICY_MESSAGES
+from app.i18n import current_language
 from app.mail import send_mail
 from app.models import Role
 from app.security import safe_next
-from app.i18n import current_language
 from app.services import accounts, classes
-from app.teach.messages import CLASS_ERRORS
 from app.services.passwords import PasswordPolicyError
+from app.teach.messages import CLASS_ERRORS
 
 
 def _auth_limit():

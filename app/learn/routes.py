@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -21,6 +18,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
+from app.downloads import csv_download
 from app.extensions import csrf, db
 from app.i18n import current_language
 from app.learn import bp
@@ -212,14 +210,6 @@ def attempt(public_id: str):
                            title=learning.module_title(module.id, attempt.lang))
 
 
-def _csv_response(rows: list[list], filename: str) -> Response:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    # UTF-8 with a BOM, so Excel opens Korean names correctly.
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
-
-
 @bp.route("/my/progress.csv")
 @login_required
 def progress_csv():
@@ -229,7 +219,7 @@ def progress_csv():
         rows.append([course.in_language("title", current_language()), text.title if text else module.slug,
                      _iso(progress.first_visit_at), _iso(progress.last_visit_at), _iso(progress.completed_at),
                      "" if progress.best_percent is None else round(progress.best_percent, 1), progress.attempts])
-    return _csv_response(rows, "ondo-progress.csv")
+    return csv_download(rows, "ondo-progress.csv")
 
 
 @bp.route("/my/attempts.csv")
@@ -241,7 +231,7 @@ def attempts_csv():
         rows.append([title, attempt.number, _iso(attempt.submitted_at), attempt.score, attempt.max_score,
                      round(attempt.percent or 0, 1), _("yes") if attempt.passed else _("no"), question_title,
                      answer.response_text, answer.score])
-    return _csv_response(rows, "ondo-attempts.csv")
+    return csv_download(rows, "ondo-attempts.csv")
 
 
 def _iso(value) -> str:

@@ -9,8 +9,17 @@ from statistics import mean
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import (Assignment, AttemptAnswer, Course, Enrollment, Module, ModuleProgress, QuizAttempt,
-                        SchoolClass, User)
+from app.models import (
+    Assignment,
+    AttemptAnswer,
+    Course,
+    Enrollment,
+    Module,
+    ModuleProgress,
+    QuizAttempt,
+    SchoolClass,
+    User,
+)
 from app.models.base import utcnow
 from app.quizzes import Quiz
 from app.services.learning import _texts_for

@@ -3,7 +3,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateTimeLocalField, EmailField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.services.classes import DEFAULT_TIMEZONE, valid_timezone
@@ -31,7 +39,8 @@ class CoTeacherForm(FlaskForm):
 
 
 class RosterForm(FlaskForm):
-    roster = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
+    roster = FileField(_l("CSV file"),
+                       validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
                        description=_l("Columns: name and, optionally, student number. UTF-8, with or without BOM."))
     submit = SubmitField(_l("Create accounts"))
 

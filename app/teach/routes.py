@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.downloads import csv_download
 from app.i18n import current_language
 from app.models import Module, Role
 from app.security import roles_required
@@ -237,14 +236,6 @@ def gradebook(class_id: int):
                            to_local=lambda value: _to_local(value, school_class))
 
 
-def _csv(rows: list[list], filename: str) -> Response:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    # A BOM so Excel reads UTF-8 (Korean names) correctly.
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
-
-
 @bp.route("/classes/<int:class_id>/gradebook.csv")
 @staff
 def gradebook_csv(class_id: int):
@@ -261,7 +252,7 @@ def gradebook_csv(class_id: int):
             line += [str(STATUS_LABELS[cell.status]), "" if cell.best is None else round(cell.best, 1)]
         line += [row.completed, "" if row.average is None else round(row.average, 1)]
         rows.append(line)
-    return _csv(rows, f"gradebook-{class_id}.csv")
+    return csv_download(rows, f"gradebook-{class_id}.csv")
 
 
 @bp.route("/classes/<int:class_id>/students/<int:user_id>")
@@ -298,7 +289,7 @@ def class_analysis_csv(class_id: int, module_id: int):
     school_class = _class_or_404(class_id)
     module, _course = _module_or_404(module_id)
     questions, _students = assignments.item_analysis(module.id, class_id=school_class.id)
-    return _csv(_analysis_rows(questions), f"item-analysis-{class_id}-{module.slug}.csv")
+    return csv_download(_analysis_rows(questions), f"item-analysis-{class_id}-{module.slug}.csv")
 
 
 @bp.route("/analysis/<int:module_id>")
