@@ -82,13 +82,15 @@ def register_content_commands(app: Flask) -> None:
 
     @courses.command("sync")
     @click.argument("path", required=False, type=click.Path(path_type=Path))
-    def sync(path: Path | None) -> None:
+    @click.option("--force", is_flag=True,
+                  help="Overwrite module texts edited in the browser (their browser version is kept in the history).")
+    def sync(path: Path | None, force: bool) -> None:
         """Load the course files into the database in one transaction (nothing changes on any error)."""
         from app.content import CourseFormatError
         from app.services.course_sync import sync_courses
 
         try:
-            report = sync_courses(path or Path(app.config["COURSES_PATH"]))
+            report = sync_courses(path or Path(app.config["COURSES_PATH"]), force=force)
         except CourseFormatError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
@@ -96,6 +98,10 @@ def register_content_commands(app: Flask) -> None:
             raise SystemExit(1) from None
         for warning in report.warnings:
             click.echo(str(warning))
+        for conflict in report.conflicts:
+            click.echo(f"conflict: {conflict}", err=True)
+        if report.conflicts:
+            click.echo("export the course from the admin pages into the files, or run with --force", err=True)
         click.echo(report.summary())
 
     @quiz.command("import-gift")

@@ -31,6 +31,7 @@ ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
     ("learn.module", "GET", "/courses/sample/reading", SIGNED_IN),
     ("learn.course_asset", "GET", "/courses/sample/assets/none.png", {**SIGNED_IN_404, "anonymous": "login"}),
     ("learn.complete", "POST", "/courses/sample/reading/complete", SIGNED_IN_REDIRECT),
+    ("learn.inline_check", "POST", "/courses/sample/reading/checks/0", SIGNED_IN_REDIRECT),
     ("learn.start_quiz", "POST", "/courses/sample/quiz/quiz", SIGNED_IN_REDIRECT),
     ("learn.attempt", "GET", "/attempts/0123456789abcdef", SIGNED_IN_404),  # owners: tests/test_quiz_flow.py
     ("learn.progress_csv", "GET", "/my/progress.csv", SIGNED_IN),
@@ -49,3 +50,4 @@ ACCESS_TABLES: list[list[tuple]] = [ROLE_ACCESS]
 from tests.access_classes import CLASS_ACCESS  # noqa: E402
 
 ACCESS_TABLES.append(CLASS_ACCESS)
+from tests.access_admin import ADMIN_ACCESS; ACCESS_TABLES.append(ADMIN_ACCESS)  # noqa: E402,E702,I001

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.access_matrix import ACCESS_TABLES, EXEMPT_ENDPOINTS, ROLE_ACCESS
+from tests.access_matrix import ACCESS_TABLES, EXEMPT_ENDPOINTS
 
 LOGIN = "login"  # redirected to the login page
 ALL_OK = {"anonymous": 200, "student": 200, "teacher": 200, "admin": 200}
@@ -17,9 +17,15 @@ def _expected_ok(response, expected) -> bool:
     return response.status_code == expected
 
 
+BASIC_ROLES = {"anonymous", "student", "teacher", "admin"}
+# Every table whose rows use the four basic roles; tables with per-object roles (owner, co-teacher...) have
+# their own test with the fixtures those roles need.
+ROLE_ROWS = [row for table in ACCESS_TABLES for row in table if set(row[3]) <= BASIC_ROLES]
+
+
 @pytest.mark.parametrize(
     "method, path, role, expected",
-    [(m, p, role, exp) for (_endpoint, m, p, table) in ROLE_ACCESS for role, exp in table.items()],
+    [(m, p, role, exp) for (_endpoint, m, p, table) in ROLE_ROWS for role, exp in table.items()],
     ids=lambda v: str(v),
 )
 def test_role_access(client, login_as, sample_course, method, path, role, expected):

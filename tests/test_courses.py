@@ -1,6 +1,7 @@
 """Course content in the app: sync into the database, and the reading pages per role."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -210,3 +211,25 @@ def test_assets_are_served_with_long_cache_and_sandbox(app, client, login_as, tm
         assert client.get("/courses/sample/assets/../course.yml").status_code == 404
     finally:
         app.config["COURSES_PATH"] = str(FIXTURE_COURSES.parent.parent.parent / "courses")
+
+
+def test_inline_check_gives_instant_feedback_and_stores_nothing(app, client, login_as, sample_course):
+    from app.models import AttemptAnswer, QuizAttempt
+
+    login_as("student")
+    page = client.get("/courses/sample/reading").get_data(as_text=True)
+    assert "Check yourself (not graded)" in page
+    assert "every year is higher" not in page and "The Keeling curve climbs" not in page
+    rose = re.search(r'value="([^"]+)"[^>]*>\s*<label[^>]*>It rose', page).group(1)
+    field = re.search(r'name="(check0-[^"]+)"', page).group(1)
+    response = client.post("/courses/sample/reading/checks/0", data={field: rose, "lang": "en"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("#c-check-1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "every year is higher" in page and "The Keeling curve climbs" in page and "Correct" in page
+    assert "checked" in page  # the answer stays selected
+    again = client.get("/courses/sample/reading").get_data(as_text=True)
+    assert "every year is higher" not in again  # shown once, then the check is fresh
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+    assert client.post("/courses/sample/reading/checks/7", data={"lang": "en"}).status_code == 404

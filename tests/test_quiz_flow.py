@@ -268,3 +268,12 @@ def test_progress_rows_are_unique_per_student_and_module(app, sample_course):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_result_links_back_to_the_section_that_teaches_the_question(app, client, login_as, sample_course):
+    login_as("student")
+    url = _start(client)
+    client.post(url, data=_answers(_attempt(app, url), right=False))
+    page = client.get(url).get_data(as_text=True)
+    assert 'href="/courses/sample/quiz?lang=en#c-greenhouse-gases"' in page
+    assert "Reread: Greenhouse gases" in page

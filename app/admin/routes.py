@@ -1,19 +1,30 @@
+"""Admin blueprint: the dashboard and the audit log; users and authoring have their own modules."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from sqlalchemy import select
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 
-from app.admin import bp
-from app.admin.forms import ROLE_LABELS, ChangeRoleForm, CreateUserForm
-from app.extensions import db
-from app.forms import POLICY_MESSAGES
-from app.models import Role, User
+from app.admin import authoring, bp, users  # noqa: F401  (their routes register on import)
+from app.admin.forms import AuditFilterForm
+from app.models import Role
 from app.security import roles_required
-from app.services import accounts
-from app.services.passwords import PasswordPolicyError
+from app.services import audit
 
-PAGE_SIZE = 50
+ACTION_LABELS = {
+    "user.create": _l("Account created"), "user.role": _l("Role changed"), "user.deactivate": _l("Deactivated"),
+    "user.reactivate": _l("Reactivated"), "user.reset_link": _l("Reset link sent"),
+    "course.create": _l("Course created"), "course.update": _l("Course card changed"),
+    "course.show": _l("Course shown"), "course.hide": _l("Course hidden"), "course.import": _l("Course imported"),
+    "course.export": _l("Course exported"), "module.create": _l("Module created"),
+    "module.draft": _l("Draft saved"), "module.publish": _l("Published"), "module.rollback": _l("Rolled back"),
+    "module.reorder": _l("Module moved"), "module.archive": _l("Module archived"),
+    "module.restore": _l("Module restored"), "upload.create": _l("Image uploaded"),
+}
+
+
+@bp.app_context_processor
+def audit_labels():
+    return {"action_labels": ACTION_LABELS}
 
 
 @bp.route("/")
@@ -22,42 +33,19 @@ def dashboard():
     return render_template("admin/dashboard.html")
 
 
-@bp.route("/users", methods=["GET", "POST"])
+@bp.route("/audit")
 @roles_required(Role.ADMIN)
-def users():
-    form = CreateUserForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.email.data, form.name.data, form.password.data, Role(form.role.data))
-        except accounts.AccountError:
-            form.email.errors.append(_("An account with this email already exists."))
-        except PasswordPolicyError as error:
-            form.password.errors.append(str(POLICY_MESSAGES[error.code]))
-        else:
-            db.session.commit()
-            flash(_("Account created for %(email)s.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.name, User.id)
-    if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(User.email.like(like) | User.name.ilike(like))
-    people = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/users.html", form=form, people=people, query=query, role_form=ChangeRoleForm())
-
-
-@bp.route("/users/<int:user_id>/role", methods=["POST"])
-@roles_required(Role.ADMIN)
-def change_role(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
-    form = ChangeRoleForm()
-    if form.validate_on_submit():
-        try:
-            accounts.set_role(user, Role(form.role.data))
-        except accounts.AccountError:
-            flash(_("The last active admin cannot be demoted. Make another admin first."), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now: %(role)s.", name=user.name, role=ROLE_LABELS[user.role]), "success")
-    return redirect(url_for("admin.users"))
+def audit_log():
+    form = AuditFilterForm(request.args)
+    form.actor.choices = [("", _l("Anyone"))] + [(str(actor_id), name) for actor_id, name in audit.actors()]
+    form.action.choices = [("", _l("Any action"))] + [(action, ACTION_LABELS[action]) for action in audit.ACTIONS]
+    form.validate()
+    filters = audit.AuditFilter(
+        actor_id=int(form.actor.data) if (form.actor.data or "").isdigit() else None,
+        action=form.action.data if form.action.data in audit.ACTIONS else None,
+        since=form.since.data if not form.since.errors else None,
+        until=form.until.data if not form.until.errors else None,
+    )
+    page = audit.entries(filters, max(request.args.get("page", 1, type=int), 1))
+    arguments = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("admin/audit.html", form=form, page=page, arguments=arguments)

@@ -24,7 +24,7 @@ from app.content.charts import parse_chart_spec
 from app.content.datasets import DatasetStore
 from app.content.located_yaml import Located, load_mapping
 from app.content.problems import Problem
-from app.content.render import RENDERER_VERSION
+from app.content.render import RENDERER_VERSION, section_problem
 from app.content.scan import (
     QUIZ_MARKER,
     Reference,
@@ -334,6 +334,14 @@ def _parse_module_file(
             )
 
     for fence in fences:
+        if fence.is_check:
+            from app.quizzes import parse_quiz  # late import, as for the quiz below
+
+            _, check_problems = parse_quiz("\n".join(content[fence.start + 1 : fence.end]), path=display,
+                                           first_line=content_first + fence.start + 1, settings=None,
+                                           settings_line=content_first + fence.start, render=None)
+            problems.extend(check_problems)
+            continue
         if not fence.is_chart:
             continue
         spec, chart_problems = parse_chart_spec(
@@ -364,7 +372,7 @@ def _parse_module_file(
     if quiz is not None:
         from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
 
-        _, quiz_problems = parse_quiz(
+        parsed_quiz, quiz_problems = parse_quiz(
             "\n".join(quiz),
             path=display,
             first_line=quiz_first,
@@ -373,6 +381,11 @@ def _parse_module_file(
             render=None,
         )
         problems.extend(quiz_problems)
+        if parsed_quiz is not None:
+            headings = _section_headings(body, fences)
+            for question in parsed_quiz.questions:
+                if question.section and question.section not in headings:
+                    report(question.line, section_problem(question.section))
     elif settings_field is not None:
         report(
             settings_line,
@@ -441,6 +454,19 @@ def _module_meta(fields: dict[str, Located], report: Report) -> dict[str, Any]:
         if key in fields:
             meta[key] = _slug_list(fields[key], key, report)
     return meta
+
+
+_SECTION_HEADING_RE = re.compile(r"^#{2,3}\s+(?P<text>.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+
+
+def _section_headings(body: list[str], fences: list) -> set[str]:
+    """Plain text of the body's ## and ### headings, as the table of contents shows them."""
+    headings = set()
+    for index, line in enumerate(body):
+        match = _SECTION_HEADING_RE.match(line)
+        if match and not any(f.start <= index <= f.end for f in fences):
+            headings.add(re.sub(r"[*_`]", "", match["text"]).strip())
+    return headings
 
 
 def _check_keys(

@@ -14,7 +14,7 @@ import posixpath
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -25,12 +25,12 @@ from pymdownx.slugs import slugify
 from app.content.charts import chart_labels as default_chart_labels
 from app.content.charts import parse_chart_spec, render_chart
 from app.content.datasets import DatasetStore
-from app.content.problems import CourseFormatError
+from app.content.problems import CourseFormatError, Problem
 from app.content.scan import find_fences
 from app.content.sources import MODULE_FILE_RE, ModuleSource
 
 # Bump when the HTML this module produces changes, so `flask courses sync` re-renders every module.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: inline ```check blocks
 
 # Ids written by authors or generated from headings get this prefix, so a heading called "Main" cannot
 # clash with the page's own id="main". Quiz snippets get "q<n>-" instead (see render_module).
@@ -172,10 +172,17 @@ class TocEntry:
     title: str
 
 
+# Where an inline check goes in stored HTML. Comments never survive the sanitiser, so only our code makes them;
+# the page puts the check's form there when it is served (a string split, no Markdown).
+CHECK_MARKER = "<!--ondo-check:{index}-->"
+CHECK_MARKER_RE = re.compile(r"<!--ondo-check:(\d+)-->")
+
+
 @dataclass(frozen=True)
 class RenderedHtml:
     html: str
     toc: list[TocEntry]
+    checks: list[dict[str, Any]] = field(default_factory=list)  # Quiz.to_dict() of each ```check block
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,7 @@ class RenderedModule:
     body_html: str
     toc: list[TocEntry]
     quiz: Any  # app.quizzes.Quiz, or None when the module has no quiz
+    checks: list[dict[str, Any]] = field(default_factory=list)  # inline ungraded checks, in body order
 
 
 def render_markdown(
@@ -198,6 +206,7 @@ def render_markdown(
     id_prefix: str = BODY_ID_PREFIX,
     path: str = "<markdown>",
     first_line: int = 1,
+    allow_checks: bool = True,
 ) -> RenderedHtml:
     """Render author Markdown to sanitised HTML with charts, and list its h2/h3 headings.
 
@@ -209,20 +218,30 @@ def render_markdown(
     labels = default_chart_labels(lang, chart_labels)
     lines = text.split("\n")
     token = _placeholder_token(text)
-    charts: list[str] = []
+    inserts: list[str] = []  # our own HTML for placeholder i: a chart or an inline check's marker
+    checks: list[dict[str, Any]] = []
+    chart_count = 0
     kept: list[str] = []
     position = 0
-    for fence in (f for f in find_fences(lines) if f.is_chart):
-        spec_text = "\n".join(lines[fence.start + 1 : fence.end])
-        spec, problems = parse_chart_spec(
-            spec_text, path=path, first_line=first_line + fence.start + 1, datasets=datasets
-        )
-        if spec is None:
-            raise CourseFormatError(problems)
-        chart_id = f"{id_prefix}chart-{len(charts) + 1}"
-        charts.append(render_chart(spec, datasets.get(spec.dataset), chart_id=chart_id, labels=labels))
+    for fence in (f for f in find_fences(lines) if f.is_chart or (allow_checks and f.is_check)):
+        block = "\n".join(lines[fence.start + 1 : fence.end])
+        block_line = first_line + fence.start + 1
+        if fence.is_chart:
+            spec, problems = parse_chart_spec(block, path=path, first_line=block_line, datasets=datasets)
+            if spec is None:
+                raise CourseFormatError(problems)
+            chart_count += 1
+            chart_id = f"{id_prefix}chart-{chart_count}"
+            inserts.append(render_chart(spec, datasets.get(spec.dataset), chart_id=chart_id, labels=labels))
+        else:
+            checks.append(_parse_check(block, block_line, len(checks) + 1, path=path, datasets=datasets,
+                                       asset_url=asset_url, module_url=module_url, lang=lang,
+                                       chart_labels=chart_labels))
+            index = len(checks) - 1
+            inserts.append(f'<div class="inline-check" id="{id_prefix}check-{index + 1}">'
+                           f"{CHECK_MARKER.format(index=index)}</div>")
         kept.extend(lines[position : fence.start])
-        kept.extend(["", f"{token}-{len(charts) - 1}", ""])
+        kept.extend(["", f"{token}-{len(inserts) - 1}", ""])
         position = fence.end + 1
     kept.extend(lines[position:])
 
@@ -233,17 +252,32 @@ def render_markdown(
     safe_html = _mark_external_links(
         sanitize_html(raw_html, id_prefix=id_prefix, rewrite_relative_url=rewrite)
     )
-    for index, chart_html in enumerate(charts):
+    for index, insert_html in enumerate(inserts):
         placeholder = f"<p>{token}-{index}</p>"
         if safe_html.count(placeholder) != 1:
-            raise RuntimeError(f"chart placeholder {index} was not rendered as its own paragraph")
-        safe_html = safe_html.replace(placeholder, chart_html)
+            raise RuntimeError(f"block placeholder {index} was not rendered as its own paragraph")
+        safe_html = safe_html.replace(placeholder, insert_html)
     toc = [
         TocEntry(entry["level"], _prefixed(entry["id"], id_prefix), html.unescape(entry["name"]))
         for entry in _flatten(converter.toc_tokens)  # type: ignore[attr-defined]
         if 2 <= entry["level"] <= 3
     ]
-    return RenderedHtml(safe_html, toc)
+    return RenderedHtml(safe_html, toc, checks)
+
+
+def _parse_check(block: str, block_line: int, number: int, *, path: str, **render_options: Any) -> dict[str, Any]:
+    """Parse a ```check block (quiz syntax, ungraded) with its stems rendered like the body."""
+    from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
+
+    def render_snippet(snippet: str) -> str:
+        return render_markdown(snippet, id_prefix=f"k{number}-", path=path, first_line=block_line,
+                               allow_checks=False, **render_options).html
+
+    quiz, problems = parse_quiz(block, path=path, first_line=block_line, settings=None,
+                                settings_line=block_line - 1, render=render_snippet)
+    if quiz is None:
+        raise CourseFormatError(problems)
+    return quiz.to_dict()
 
 
 def render_module(
@@ -283,6 +317,7 @@ def render_module(
                 id_prefix=f"q{next(snippet_numbers)}-",
                 path=module.path,
                 first_line=module.quiz_first_line,
+                allow_checks=False,
             ).html
 
         quiz, problems = parse_quiz(
@@ -295,7 +330,27 @@ def render_module(
         )
         if any(problem.is_error for problem in problems):
             raise CourseFormatError(problems)
-    return RenderedModule(body.html, body.toc, quiz)
+        _link_sections(quiz, body.toc, module.path)
+    return RenderedModule(body.html, body.toc, quiz, body.checks)
+
+
+def _link_sections(quiz: Any, toc: list[TocEntry], path: str) -> None:
+    """Point each question's ``section:`` at its heading's anchor, so results can link back to the reading."""
+    anchors = {entry.title.strip(): entry.id for entry in toc}
+    problems = []
+    for question in quiz.questions:
+        if not question.section:
+            continue
+        if question.section in anchors:
+            question.section_id = anchors[question.section]
+        else:
+            problems.append(Problem(path, question.line, section_problem(question.section)))
+    if problems:
+        raise CourseFormatError(problems)
+
+
+def section_problem(section: str) -> str:
+    return f"section: {section!r} is not a ## or ### heading of this module (copy the heading's text)"
 
 
 def sanitize_html(

@@ -42,6 +42,11 @@ class Fence:
     def is_chart(self) -> bool:
         return self.info.strip() == "chart"
 
+    @property
+    def is_check(self) -> bool:
+        """A short ungraded question inside the text, in the quiz syntax."""
+        return self.info.strip() == "check"
+
 
 @dataclass(frozen=True)
 class Reference:

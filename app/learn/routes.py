@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from app.downloads import csv_download
 from app.extensions import csrf, db
 from app.i18n import current_language
-from app.learn import bp
+from app.learn import bp, checks
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
@@ -123,7 +123,21 @@ def module(course_slug: str, module_slug: str):
         quiz = Quiz.from_dict(page.text.quiz)
         quiz_info = {"questions": len(quiz.questions), "pass_mark": quiz.settings.pass_mark,
                      "left": attempts.attempts_left(current_user.id, module.id, quiz)}
-    return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language())
+    return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language(),
+                           body_parts=checks.body_parts(page.text.body_html),
+                           checks=checks.build_checks(page.text.checks, module.id, quiz_labels()))
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/checks/<int:number>", methods=["POST"])
+@login_required
+def inline_check(course_slug: str, module_slug: str, number: int):
+    course = _course_or_404(course_slug)
+    module, _renamed = _module_or_404(course, module_slug)
+    text = learning.module_text(module.id, request.form.get("lang") or current_language())
+    if text is None or not checks.grade_check(text.checks, number, module.id, quiz_labels()):
+        abort(404)
+    target = url_for("learn.module", course_slug=course.slug, module_slug=module.slug, lang=text.lang)
+    return redirect(f"{target}#c-check-{number + 1}", 303)
 
 
 @bp.route("/courses/<course_slug>/assets/<path:filename>")

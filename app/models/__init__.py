@@ -1,4 +1,6 @@
 """Models, one module per aggregate; imported here so Alembic and the app see every table."""
+from app.models.audit import AuditEntry
+from app.models.authoring import ModuleRevision
 from app.models.base import Base
 from app.models.classes import Assignment, ClassTeacher, Enrollment, SchoolClass
 from app.models.course import Course, Module, ModuleText
@@ -8,4 +10,5 @@ from app.models.user import Role, User
 __all__ = [
     "Assignment", "AttemptAnswer", "Base", "ClassTeacher", "Course", "Enrollment", "Module", "ModuleProgress",
     "ModuleText", "QuizAttempt", "Role", "SchoolClass", "User",
+    "AuditEntry", "ModuleRevision",
 ]

@@ -69,9 +69,14 @@ class ModuleText(Base):
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # The quiz as parsed (app.quizzes.Quiz.to_dict()), or None; attempts keep their own snapshot.
     quiz: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Ungraded ```check blocks of the body (Quiz.to_dict() each); the body holds a marker where each goes.
+    checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     source_markdown: Mapped[str] = mapped_column(Text)
     source_hash: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Set when the published text comes from the browser; `flask courses sync` then reports a conflict
+    # instead of overwriting it (unless --force), and clears it when it writes the file's version.
+    edited_in_browser_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     module: Mapped[Module] = relationship(back_populates="texts", lazy="raise")

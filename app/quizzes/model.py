@@ -113,6 +113,8 @@ class Question:
     answer: bool | None = None  # true_false
     misconception: str | None = None  # tag for a wrong answer (true_false, numeric, short_text, ...)
     unit: str = ""  # numeric
+    section: str = ""  # the heading (as written) of the module section that teaches this, for "reread" links
+    section_id: str = ""  # that heading's anchor in the rendered page, filled in by the content pipeline
 
     @property
     def title(self) -> str:

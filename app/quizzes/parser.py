@@ -19,7 +19,7 @@ from app.quizzes.raw import BuildContext, RawAnswer, RawKey, RawQuestion
 from app.quizzes.text import QUESTION_ID_RE, TAG_RE, slugify
 from app.quizzes.types import QUESTION_TYPES
 
-QUESTION_KEYS = ("id", "points", "explanation", "answer", "number", "unit", "accept", "misconception")
+QUESTION_KEYS = ("id", "points", "explanation", "answer", "number", "unit", "accept", "misconception", "section")
 CHOICE_KEYS = ("feedback", "misconception")
 SETTINGS_KEYS = ("pass_mark", "attempts", "shuffle_questions", "shuffle_choices", "reveal", "partial_credit")
 REVEAL_VALUES = ("after_attempt", "after_passing", "never")
@@ -375,6 +375,7 @@ def _build(raw: RawQuestion, question_id: str, ctx: BuildContext) -> Question | 
         if name == "misconception" and not qtype.allows_question_misconception:
             ctx.error(key.line, "misconception: of a choice question goes under the wrong choice, indented")
     tag = raw.keys.get("misconception")
+    section = raw.keys.get("section")
     question = Question(
         id=question_id,
         type=qtype_name,  # type: ignore[arg-type]
@@ -386,6 +387,7 @@ def _build(raw: RawQuestion, question_id: str, ctx: BuildContext) -> Question | 
         explanation_html=ctx.block(explanation) if explanation else "",
         line=raw.line,
         misconception=tag.value if tag and tag.value and qtype.allows_question_misconception else None,
+        section=section.value.strip() if section and section.value else "",
     )
     qtype.build(question, raw, ctx)
     return question

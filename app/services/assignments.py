@@ -263,6 +263,8 @@ class QuestionAnalysis:
     partial_share: float
     wrong_choices: list[ChoiceShare]
     misconceptions: list[tuple[str, float]]
+    section: str = ""  # the module section that teaches it, and its anchor on the module page
+    section_id: str = ""
 
 
 def item_analysis(module_id: int, *, class_id: int | None) -> tuple[list[QuestionAnalysis], int]:
@@ -308,7 +310,8 @@ def item_analysis(module_id: int, *, class_id: int | None) -> tuple[list[Questio
         results.append(QuestionAnalysis(
             question_id, question.title if question else question_id, total,
             sum(r.status == "correct" for r in rows) / total, sum(r.status == "partial" for r in rows) / total,
-            wrong, [(tag, n / total) for tag, n in tags.most_common()]))
+            wrong, [(tag, n / total) for tag, n in tags.most_common()],
+            question.section if question else "", question.section_id if question else ""))
     results.sort(key=lambda q: (q.correct_share, q.title))
     return results, len(attempts)
 

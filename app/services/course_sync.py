@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.content import CourseFormatError, DatasetStore, ModuleSource, parse_course_tree, render_module
 from app.content.loader import DATA_FOLDER
 from app.extensions import db
-from app.models import Course, Module, ModuleText
+from app.models import Course, Module, ModuleRevision, ModuleText
 
 
 @dataclass
@@ -23,12 +23,16 @@ class SyncReport:
     modules_archived: int = 0
     modules_renamed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    # Texts published in the browser that the files would change: left as they are unless --force.
+    conflicts: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)  # with --force: browser versions replaced (kept as revisions)
 
     def summary(self) -> str:
         renamed = ", ".join(f"{old} → {new}" for old, new in self.modules_renamed) or "none"
         return (f"{self.courses_created} course(s) and {self.modules_created} module(s) created; "
                 f"{self.texts_rendered} module text(s) rendered, {self.texts_unchanged} unchanged; "
-                f"{self.modules_archived} archived; renamed: {renamed}")
+                f"{self.modules_archived} archived; renamed: {renamed}; "
+                f"{len(self.conflicts)} conflict(s), {len(self.overwritten)} browser edit(s) overwritten")
 
 
 def asset_url_for(course_slug: str, course_path: Path):
@@ -53,10 +57,12 @@ def render_source(source: ModuleSource, datasets: DatasetStore, course_path: Pat
                          module_url=module_url_for(source.course_slug))
 
 
-def sync_courses(root: Path) -> SyncReport:
+def sync_courses(root: Path, *, force: bool = False) -> SyncReport:
     """Create/update courses and modules by slug; all or nothing.
 
-    Raises CourseFormatError (and changes nothing) if any file has an error.
+    Raises CourseFormatError (and changes nothing) if any file has an error. A module text published in
+    the browser since the last sync is a conflict: left unchanged and reported, unless ``force``, which
+    keeps the browser version as a revision and then writes the file's version.
     """
     sources, problems = parse_course_tree(root)
     errors = [p for p in problems if p.is_error]
@@ -65,7 +71,7 @@ def sync_courses(root: Path) -> SyncReport:
     report = SyncReport(warnings=[p for p in problems if not p.is_error])
     datasets = DatasetStore(root / DATA_FOLDER)
     try:
-        _apply(sources, datasets, report)
+        _apply(sources, datasets, report, force)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -73,7 +79,7 @@ def sync_courses(root: Path) -> SyncReport:
     return report
 
 
-def _apply(sources, datasets: DatasetStore, report: SyncReport) -> None:
+def _apply(sources, datasets: DatasetStore, report: SyncReport, force: bool = False) -> None:
     existing_courses = {c.slug: c for c in db.session.scalars(select(Course))}
     for position, source in enumerate(sources, start=1):
         course = existing_courses.pop(source.slug, None)
@@ -86,12 +92,43 @@ def _apply(sources, datasets: DatasetStore, report: SyncReport) -> None:
         course.position = source.order if source.order is not None else 1000 + position
         course.archived = False
         db.session.flush()
-        _apply_modules(course, source, datasets, report)
+        _apply_modules(course, source, datasets, report, force)
+    edited = _browser_edited(list(existing_courses.values()))
     for gone in existing_courses.values():  # folder removed: hide the course, keep everything
+        if not gone.archived and gone.id in edited and not force:
+            report.conflicts.append(f"{gone.slug}: course published in the browser has no folder in the files")
+            continue
         gone.archived = True
 
 
-def _apply_modules(course: Course, source, datasets: DatasetStore, report: SyncReport) -> None:
+def _browser_edited(courses: list[Course]) -> set[int]:
+    """Ids of the courses with a module text published in the browser."""
+    if not courses:
+        return set()
+    return set(db.session.scalars(
+        select(Module.course_id).join(ModuleText).where(Module.course_id.in_([c.id for c in courses]),
+                                                        ModuleText.edited_in_browser_at.is_not(None))))
+
+
+def _conflict(text: ModuleText, what: str, report: SyncReport, force: bool) -> bool:
+    """True if the files must leave this browser-edited text alone; with force, keep it as a revision first."""
+    if text.edited_in_browser_at is None:
+        return False
+    if not force:
+        report.conflicts.append(f"{what}: edited in the browser since the last sync; left unchanged")
+        return True
+    latest = db.session.scalar(
+        select(ModuleRevision.source_markdown).where(ModuleRevision.module_id == text.module_id,
+                                                     ModuleRevision.lang == text.lang, ModuleRevision.kind != "draft")
+        .order_by(ModuleRevision.id.desc()).limit(1))
+    if latest != text.source_markdown:
+        db.session.add(ModuleRevision(module_id=text.module_id, lang=text.lang, kind="published",
+                                      source_markdown=text.source_markdown, note="kept by courses sync --force"))
+    report.overwritten.append(what)
+    return False
+
+
+def _apply_modules(course: Course, source, datasets: DatasetStore, report: SyncReport, force: bool = False) -> None:
     modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
     texts = {
         (t.module_id, t.lang): t
@@ -119,7 +156,10 @@ def _apply_modules(course: Course, source, datasets: DatasetStore, report: SyncR
         for lang, version in versions.items():
             text = texts.pop((module.id, lang), None)
             if text is not None and text.source_hash == version.source_hash:
+                text.edited_in_browser_at = None  # the files caught up with the browser
                 report.texts_unchanged += 1
+                continue
+            if text is not None and _conflict(text, f"{course.slug}/{slug} ({lang})", report, force):
                 continue
             rendered = render_source(version, datasets, course_path)
             if text is None:
@@ -127,12 +167,20 @@ def _apply_modules(course: Course, source, datasets: DatasetStore, report: SyncR
                 db.session.add(text)
             _fill_text(text, version, rendered)
             report.texts_rendered += 1
+    leaving = {m.id: m for m in modules.values()}
+    kept: set[int] = set()  # modules published in the browser that have no file: not archived without --force
     for (_module_id, _lang), text in texts.items():
-        if _module_id in {m.id for m in modules.values()}:
+        if _module_id in leaving:
+            module = leaving[_module_id]
+            if not module.archived and text.edited_in_browser_at is not None and not force:
+                report.conflicts.append(f"{course.slug}/{module.slug} ({_lang}): published in the browser, "
+                                        "no file; not archived")
+                kept.add(_module_id)
             continue  # the whole module is archived below; keep its text for its history
-        db.session.delete(text)  # one language version removed; the other stays
+        if not _conflict(text, f"{course.slug} module {_module_id} ({_lang}): file removed", report, force):
+            db.session.delete(text)  # one language version removed; the other stays
     for module in modules.values():
-        if not module.archived:
+        if not module.archived and module.id not in kept:
             module.archived = True
             report.modules_archived += 1
 
@@ -150,5 +198,7 @@ def _fill_text(text: ModuleText, version: ModuleSource, rendered) -> None:
     text.body_html = rendered.body_html
     text.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
     text.quiz = rendered.quiz.to_dict() if rendered.quiz is not None else None
+    text.checks = list(rendered.checks)
     text.source_markdown = Path(version.path).read_text(encoding="utf-8")
     text.source_hash, text.source_path = version.source_hash, version.path
+    text.edited_in_browser_at = None

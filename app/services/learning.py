@@ -240,3 +240,8 @@ def attempt_rows(user_id: int, lang: str):
             titles[attempt.id] = {q.id: q.title for q in Quiz.from_dict(attempt.quiz_snapshot).questions}
         text = texts.get(attempt.module_id)
         yield attempt, text.title if text else "", answer, titles[attempt.id].get(answer.question_id, "")
+
+
+def module_text(module_id: int, lang: str) -> ModuleText | None:
+    """The module's text in ``lang``, else English, else any."""
+    return _texts_for([module_id], lang).get(module_id)

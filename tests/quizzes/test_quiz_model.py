@@ -52,6 +52,8 @@ def test_snapshot_shape() -> None:
         "answer",
         "misconception",
         "unit",
+        "section",
+        "section_id",
     }
     assert set(single["choices"][0]) == {"id", "text_html", "correct", "feedback_html", "misconception"}
     assert data["questions"][3]["numeric"] == {"low": 1.05, "high": 1.15, "source": "1.1 ± 0.05"}
