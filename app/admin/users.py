@@ -1,7 +1,7 @@
 """Admin: find, create, promote, deactivate users and send them password-reset links."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,10 +10,10 @@ from app.admin import bp, people
 from app.admin.forms import ROLE_CHOICES, ROLE_LABELS, ActionForm, ChangeRoleForm, CreateUserForm, SetActiveForm
 from app.extensions import db
 from app.forms import POLICY_MESSAGES
-from app.mail import send_mail
 from app.models import Role, User
 from app.security import roles_required
 from app.services import accounts, audit
+from app.services.password_reset import send_reset_link
 from app.services.passwords import PasswordPolicyError
 
 PAGE_SIZE = 50
@@ -107,12 +107,7 @@ def send_reset(user_id: int):
         if not user.active or not user.email:
             flash(_("A reset link needs an active account with an email address."), "error")
         else:
-            token = accounts.make_reset_token(user, current_app.secret_key)
-            link = url_for("auth.reset_password", token=token, _external=True)
-            send_mail(user.email, _("Reset your Ondo password"),
-                      _("An Ondo administrator sent you a link to choose a new password.\n\n"
-                        "Open this link within an hour:\n%(link)s\n\n"
-                        "Until you use it, your current password keeps working.", link=link))
+            send_reset_link(user, sent_by_admin=True)
             audit.record(current_user, "user.reset_link", user)
             db.session.commit()
             flash(_("A password-reset link was sent to %(email)s.", email=user.email), "success")

@@ -9,10 +9,10 @@ from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, Re
 from app.extensions import db, limiter, submitted_email
 from app.forms import POLICY_MESSAGES
 from app.i18n import current_language
-from app.mail import send_mail
 from app.models import Role
 from app.security import safe_next
 from app.services import accounts, classes
+from app.services.password_reset import send_reset_link
 from app.services.passwords import PasswordPolicyError
 from app.teach.messages import CLASS_ERRORS
 
@@ -154,12 +154,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = accounts.find_by_login(form.email.data)
         if user is not None and user.active and user.email:
-            token = accounts.make_reset_token(user, current_app.secret_key)
-            link = url_for("auth.reset_password", token=token, _external=True)
-            send_mail(user.email, _("Reset your Ondo password"),
-                      _("Someone asked to reset the password of your Ondo account.\n\n"
-                        "To choose a new password, open this link within an hour:\n%(link)s\n\n"
-                        "If it was not you, ignore this message: your password stays as it is.", link=link))
+            send_reset_link(user)
         # The same answer whether or not the email has an account.
         flash(_("If an account uses that email, a reset link is on its way. Check your inbox."), "info")
         return redirect(url_for("auth.login"))

@@ -28,7 +28,7 @@ from app.extensions import db
 from app.models import Course, Module, ModuleRevision, ModuleText, User
 from app.models.base import utcnow
 from app.services import audit, uploads
-from app.services.course_sync import asset_url_for, module_url_for
+from app.services.course_sync import asset_url_for, module_url_for, store_rendered
 
 MEDIA_URL_PREFIX = "/admin/media"  # the admin.course_media route
 MAX_MODULES = 99  # module files are numbered with two digits
@@ -280,12 +280,7 @@ def publish_checked(module: Module, lang: str, text: str, source: ModuleSource, 
         db.session.add(published)
     else:
         keep_replaced_version(published)
-    published.title, published.summary, published.minutes = source.title, source.summary, source.minutes
-    published.objectives, published.principles = list(source.objectives), list(source.principles)
-    published.body_html = rendered.body_html
-    published.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
-    published.quiz = rendered.quiz.to_dict() if rendered.quiz is not None else None
-    published.checks = list(rendered.checks)
+    store_rendered(published, source, rendered)
     published.source_markdown, published.source_hash = text, source.source_hash
     published.edited_in_browser_at = utcnow()
     module.prerequisites, module.formerly = sorted(source.prerequisites), sorted(source.formerly)

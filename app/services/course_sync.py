@@ -192,13 +192,18 @@ def _take_renamed(modules: dict[str, Module], formerly: list[str], wanted: list[
     return None
 
 
-def _fill_text(text: ModuleText, version: ModuleSource, rendered) -> None:
+def store_rendered(text: ModuleText, version: ModuleSource, rendered) -> None:
+    """Copy a rendered module into its published text (sync and browser publishing both use this)."""
     text.title, text.summary, text.minutes = version.title, version.summary, version.minutes
     text.objectives, text.principles = list(version.objectives), list(version.principles)
     text.body_html = rendered.body_html
     text.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
     text.quiz = rendered.quiz.to_dict() if rendered.quiz is not None else None
     text.checks = list(rendered.checks)
+
+
+def _fill_text(text: ModuleText, version: ModuleSource, rendered) -> None:
+    store_rendered(text, version, rendered)
     text.source_markdown = Path(version.path).read_text(encoding="utf-8")
     text.source_hash, text.source_path = version.source_hash, version.path
     text.edited_in_browser_at = None
