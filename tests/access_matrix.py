@@ -47,7 +47,7 @@ EXEMPT_ENDPOINTS = {"static"}
 
 ACCESS_TABLES: list[list[tuple]] = [ROLE_ACCESS]
 
+from tests.access_admin import ADMIN_ACCESS  # noqa: E402
 from tests.access_classes import CLASS_ACCESS  # noqa: E402
 
-ACCESS_TABLES.append(CLASS_ACCESS)
-from tests.access_admin import ADMIN_ACCESS; ACCESS_TABLES.append(ADMIN_ACCESS)  # noqa: E402,E702,I001
+ACCESS_TABLES.extend([CLASS_ACCESS, ADMIN_ACCESS])

@@ -6,7 +6,6 @@ import pytest
 from tests.access_matrix import ACCESS_TABLES, EXEMPT_ENDPOINTS
 
 LOGIN = "login"  # redirected to the login page
-ALL_OK = {"anonymous": 200, "student": 200, "teacher": 200, "admin": 200}
 
 
 def _expected_ok(response, expected) -> bool:
