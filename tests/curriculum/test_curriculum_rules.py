@@ -427,3 +427,14 @@ def test_app_linter_reports_no_error_or_warning_for_courses():
 
     problems = [str(p) for p in lint_course_tree(COURSES)]
     assert not problems, "lint_course_tree(courses/) reports:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("stem", CONTENT_MODULES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_question_links_to_the_section_that_teaches_it_and_the_text_has_a_check(stem, lang):
+    mod = module(stem, lang)
+    quiz_lines = mod.quiz_text.split("\n")
+    questions = sum(line.startswith("### ") for line in quiz_lines)
+    sections = sum(line.startswith("section: ") for line in quiz_lines)
+    assert sections == questions, f"{where(mod)}: {sections} section: lines for {questions} questions"
+    assert "```check" in "\n".join(body_lines(mod)), f"{where(mod)}: no inline ```check block in the text"
