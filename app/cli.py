@@ -59,6 +59,33 @@ def register(app: Flask) -> None:
                 state = "exists"
             click.echo(f"{role.value:8} {email:24} {password:20} ({state})")
         db.session.commit()
+        _seed_demo_class()
+
+
+def _seed_demo_class() -> None:
+    """A class for the demo teacher with both demo students and the first module assigned, once."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.models import Enrollment, Module, SchoolClass
+    from app.models.base import utcnow
+    from app.services import accounts, assignments, classes
+
+    teacher = accounts.find_by_login(DEMO_ACCOUNTS[1][0])
+    if db.session.scalar(select(SchoolClass).where(SchoolClass.owner_id == teacher.id)) is not None:
+        return
+    school_class = classes.create_class(teacher, name="Demo class 10-1", school="Pohang Demo High School",
+                                        term="2026")
+    for email, *_rest in DEMO_ACCOUNTS[2:]:
+        db.session.add(Enrollment(class_id=school_class.id, user_id=accounts.find_by_login(email).id))
+    db.session.commit()
+    first = db.session.scalar(select(Module).where(Module.archived.is_(False)).order_by(Module.course_id,
+                                                                                       Module.position))
+    if first is not None:
+        assignments.assign(school_class, module_id=first.id, course_id=None, due_at=utcnow() + timedelta(days=7),
+                           note="", by=teacher)
+    click.echo(f"demo class {school_class.name!r} with join code {school_class.join_code}")
 
 
 def register_content_commands(app: Flask) -> None:

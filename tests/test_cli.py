@@ -70,3 +70,8 @@ def test_create_admin_and_seed_demo_are_idempotent(app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 5
         assert db.session.scalar(select(func.count()).where(User.role == Role.ADMIN)) == 2
+        # the demo teacher gets one class with both demo students, however often seed-demo runs
+        from app.models import Enrollment, SchoolClass
+
+        assert db.session.scalar(select(func.count()).select_from(SchoolClass)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 2
