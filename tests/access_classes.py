@@ -28,6 +28,7 @@ CLASS_ACCESS: list[tuple[str, str, str, dict]] = [
     ("teach.student_attempts", "GET", "/teach/classes/{class_id}/students/{student_id}", STAFF_OF_CLASS),
     ("teach.class_analysis", "GET", "/teach/classes/{class_id}/analysis/{module_id}", STAFF_OF_CLASS),
     ("teach.class_analysis_csv", "GET", "/teach/classes/{class_id}/analysis/{module_id}.csv", STAFF_OF_CLASS),
+    ("teach.learning_gain", "GET", "/teach/classes/{class_id}/gain/{module_id}", STAFF_OF_CLASS),
     ("teach.all_classes_analysis", "GET", "/teach/analysis/{module_id}",
      {**STAFF_OF_CLASS, "owner": 403, "co_teacher": 403, "other_teacher": 403}),
     ("learn.join_class", "POST", "/join",

@@ -403,3 +403,30 @@ def test_item_analysis_counts_misconception_tags_of_wrong_choices(app, client, s
     _login(client, owner)
     page = client.get(f"/teach/classes/{class_id}/analysis/{module_id}").get_data(as_text=True)
     assert "ozone-hole-causes-warming" in page and "100%" in page
+
+
+def test_pre_post_gain_uses_first_and_latest_attempts(app, client, sample_course):
+    from app.models import QuizAttempt
+
+    owner, class_id, code = _teacher_class(app)
+    ana, ben, cho = (make_user(name=n) for n in ("Ana", "Ben", "Cho"))
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
+        for student, percents in ((ana, [20, 40, 60]), (ben, [50, 50]), (cho, [40])):
+            classes.join_with_code(db.session.get(User, student.id), code)
+            for number, percent in enumerate(percents, start=1):
+                db.session.add(QuizAttempt(
+                    public_id=f"{student.id}-{number}", user_id=student.id, module_id=module_id, lang="en",
+                    number=number, status="submitted", quiz_snapshot={"settings": {}, "questions": []},
+                    question_order=[], choice_orders={}, percent=percent,
+                    submitted_at=datetime(2026, 3, number, tzinfo=UTC)))
+        db.session.commit()
+        gain = assignments.learning_gain(class_id, module_id)
+    rows = {row.student.name: row for row in gain.rows}
+    assert (rows["Ana"].pre, rows["Ana"].post, rows["Ana"].gain) == (20, 60, 0.5)
+    assert rows["Ben"].gain == 0 and rows["Cho"].post is None and rows["Cho"].gain is None
+    assert gain.matched == 2 and gain.mean_pre == 35 and gain.mean_post == 55
+    assert round(gain.class_gain, 4) == round(20 / 65, 4)
+    _login(client, owner)
+    page = client.get(f"/teach/classes/{class_id}/gain/{module_id}").get_data(as_text=True)
+    assert "⟨g⟩ = 0.31" in page and "0.50" in page

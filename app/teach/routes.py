@@ -292,6 +292,15 @@ def class_analysis_csv(class_id: int, module_id: int):
     return csv_download(_analysis_rows(questions), f"item-analysis-{class_id}-{module.slug}.csv")
 
 
+@bp.route("/classes/<int:class_id>/gain/<int:module_id>")
+@staff
+def learning_gain(class_id: int, module_id: int):
+    school_class = _class_or_404(class_id)
+    module, course = _module_or_404(module_id)
+    return render_template("teach/gain.html", school_class=school_class, module=module, course=course,
+                           title=_module_title(module), gain=assignments.learning_gain(class_id, module.id))
+
+
 @bp.route("/analysis/<int:module_id>")
 @roles_required(Role.ADMIN)
 def all_classes_analysis(module_id: int):
