@@ -9,7 +9,7 @@ any response (missing, malformed, forged ids) scores without raising.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from markupsafe import Markup
@@ -26,7 +26,7 @@ from app.quizzes.model import (
     QuestionResult,
     QuizSettings,
 )
-from app.quizzes.raw import BuildContext, RawQuestion
+from app.quizzes.raw import BuildContext, RawAnswer, RawQuestion
 from app.quizzes.text import normalise_text, opaque_id, parse_author_number, student_number_candidates
 from app.quizzes.widgets import (
     QuizCheckboxField,
@@ -154,6 +154,21 @@ class QuestionType:
         raise NotImplementedError
 
 
+def _distinct_answers(raw: RawQuestion, ctx: BuildContext, what: str) -> Iterator[tuple[RawAnswer, str]]:
+    """The answers with their text, each text once; empty and repeated ones are reported, not used."""
+    seen: dict[str, int] = {}
+    for answer in raw.answers:
+        text = answer.text.strip()
+        if not text:
+            ctx.error(answer.line, "empty choice")
+            continue
+        if text in seen:
+            ctx.error(answer.line, f"duplicate {what} {text!r} (also on line {seen[text]})")
+            continue
+        seen[text] = answer.line
+        yield answer, text
+
+
 def _common_field_args(question: Question) -> dict[str, Any]:
     return {"label": Markup(question.title_html), "description": Markup(question.stem_html)}
 
@@ -165,16 +180,7 @@ class _ChoiceQuestion(QuestionType):
     marker: ClassVar[str]
 
     def build(self, question: Question, raw: RawQuestion, ctx: BuildContext) -> None:
-        seen: dict[str, int] = {}
-        for answer in raw.answers:
-            text = answer.text.strip()
-            if not text:
-                ctx.error(answer.line, "empty choice")
-                continue
-            if text in seen:
-                ctx.error(answer.line, f"duplicate choice {text!r} (also on line {seen[text]})")
-                continue
-            seen[text] = answer.line
+        for answer, text in _distinct_answers(raw, ctx, "choice"):
             feedback = answer.keys.get("feedback")
             tag = answer.keys.get("misconception")
             if tag and answer.marked:
@@ -580,16 +586,7 @@ class Ordering(QuestionType):
         if len(set(numbers)) > 1 and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
             bad = next(a for i, a in enumerate(raw.answers) if a.number != numbers[0] + i)
             ctx.error(bad.line, "ordering items are numbered 1, 2, 3… in the correct order")
-        seen: dict[str, int] = {}
-        for answer in raw.answers:
-            text = answer.text.strip()
-            if not text:
-                ctx.error(answer.line, "empty choice")
-                continue
-            if text in seen:
-                ctx.error(answer.line, f"duplicate item {text!r} (also on line {seen[text]})")
-                continue
-            seen[text] = answer.line
+        for _answer, text in _distinct_answers(raw, ctx, "item"):
             question.items.append(
                 OrderItem(id=opaque_id(question.id, "item", text), text_html=ctx.inline(text))
             )
