@@ -430,3 +430,25 @@ def test_pre_post_gain_uses_first_and_latest_attempts(app, client, sample_course
     _login(client, owner)
     page = client.get(f"/teach/classes/{class_id}/gain/{module_id}").get_data(as_text=True)
     assert "⟨g⟩ = 0.31" in page and "0.50" in page
+
+
+def test_empty_class_pages_say_what_is_missing(app, client, sample_course):
+    owner, class_id, _code = _teacher_class(app)
+    _login(client, owner)
+    assert "Nothing assigned yet." in client.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    _assign(app, class_id, "quiz", None)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
+    assert "No students yet." in client.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    analysis = client.get(f"/teach/classes/{class_id}/analysis/{module_id}").get_data(as_text=True)
+    assert "No submitted attempts yet." in analysis
+    gain = client.get(f"/teach/classes/{class_id}/gain/{module_id}").get_data(as_text=True)
+    assert "No student has taken this quiz twice yet." in gain
+
+
+def test_teacher_pages_in_korean(app, client, sample_course):
+    owner, class_id, _code = _teacher_class(app)
+    _login(client, owner)
+    client.post("/language", data={"language": "ko"})
+    page = client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
+    assert "참여 코드" in page and "성적표" in page and '<html lang="ko">' in page
