@@ -1,6 +1,9 @@
 """Language choice: the account's setting, then the visitor's cookie, then Accept-Language, then English."""
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -28,9 +31,6 @@ def init_templates(app: Flask) -> None:
     @app.template_filter("localtime")
     def localtime(value, zone: str = "Asia/Seoul") -> str:
         """A UTC time as a reader in ``zone`` sees it (classes keep their own zone, Asia/Seoul by default)."""
-        from datetime import UTC
-        from zoneinfo import ZoneInfo
-
         if value is None:
             return ""
         value = value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -36,6 +36,8 @@ def test_search_filters_by_text_role_and_status_and_shows_classes(app, client, l
     assert "Park Teacher" in page and "Kim Student" not in page
     page = client.get("/admin/users?status=inactive").get_data(as_text=True)
     assert "Lee Gone" in page and "Kim Student" not in page
+    page = client.get("/admin/users?q=climate 2a").get_data(as_text=True)  # by class: its teacher and students
+    assert "Kim Student" in page and "Park Teacher" in page and "Lee Gone" not in page
 
 
 def test_user_list_is_paginated_without_a_query_per_row(app, client, login_as, count_queries):

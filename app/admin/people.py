@@ -20,8 +20,10 @@ class UserQuery:
         statement = select(User).order_by(User.name, User.id)
         if self.text:
             like = f"%{self.text.lower()}%"
-            statement = statement.where(or_(User.email.like(like), User.name.ilike(like),
-                                            User.username.ilike(like)))
+            in_class = [select(link.user_id).join(SchoolClass, SchoolClass.id == link.class_id)
+                        .where(SchoolClass.name.ilike(like)) for link in (Enrollment, ClassTeacher)]
+            statement = statement.where(or_(User.email.like(like), User.name.ilike(like), User.username.ilike(like),
+                                            *(User.id.in_(members) for members in in_class)))
         if self.role in {r.value for r in Role}:
             statement = statement.where(User.role == Role(self.role))
         if self.status in ("active", "inactive"):

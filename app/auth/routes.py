@@ -9,6 +9,7 @@ from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, Re
 from app.extensions import db, limiter, submitted_email
 from app.forms import POLICY_MESSAGES
 from app.i18n import current_language
+from app.learn import pending
 from app.models import Role
 from app.security import safe_next
 from app.services import accounts, classes
@@ -31,7 +32,7 @@ def home_for(user) -> str:
 
 
 # Session keys that survive a login: quiz answers saved when the session had ended.
-CARRIED_OVER = ("pending_quiz_answers",)
+CARRIED_OVER = (pending.SESSION_KEY,)
 
 
 def _start_session(user, remember: bool = False) -> None:

@@ -10,18 +10,16 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 
 from app.downloads import csv_download
 from app.extensions import csrf, db
 from app.i18n import current_language
-from app.learn import bp, checks
+from app.learn import bp, checks, pending
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
@@ -29,8 +27,6 @@ from app.quizzes import Quiz, make_quiz_form, responses_from_form
 from app.security import roles_required, safe_next
 from app.services import assignments, attempts, classes, learning
 from app.teach.messages import CLASS_ERRORS
-
-PENDING_KEY = "pending_quiz_answers"
 
 
 @bp.app_context_processor
@@ -190,7 +186,7 @@ def attempt(public_id: str):
     if not current_user.is_authenticated:
         if request.method == "POST":
             # The session ended while the student worked: keep the answers and ask them to log in again.
-            session[PENDING_KEY] = {"attempt": public_id, "answers": request.form.to_dict(flat=False)}
+            pending.keep_answers(public_id, request.form)
             flash(_("Your session ended. Log in again: your answers are kept and you can send them then."), "warning")
         return current_app.login_manager.unauthorized()
     if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
@@ -207,11 +203,9 @@ def attempt(public_id: str):
     quiz = Quiz.from_dict(attempt.quiz_snapshot)
     form_class = make_quiz_form(quiz, base=FlaskForm, question_order=attempt.question_order,
                                 choice_orders=attempt.choice_orders, labels=quiz_labels())
-    pending = session.get(PENDING_KEY)
-    if request.method == "GET" and pending and pending.get("attempt") == public_id:
-        session.pop(PENDING_KEY)
-        form = form_class(formdata=MultiDict([(k, v) for k, values in pending["answers"].items() for v in values
-                                              if k != "csrf_token"]))
+    kept = pending.take_answers(public_id) if request.method == "GET" else None
+    if kept is not None:
+        form = form_class(formdata=kept)
         flash(_("Your answers were kept. Check them and send the quiz."), "info")
     else:
         form = form_class()

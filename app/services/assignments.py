@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import mean
 
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.quizzes import Quiz
-from app.services.learning import _texts_for
+from app.services.learning import texts_for
 
 DUE_SOON = timedelta(days=3)
 DONE_STATES = ("completed", "completed_late")
@@ -69,7 +69,7 @@ def assignable_items(lang: str) -> list[tuple[Course, list[tuple[Module, str]]]]
     modules = db.session.scalars(select(Module).where(Module.archived.is_(False),
                                                       Module.course_id.in_([c.id for c in courses]))
                                  .order_by(Module.position)).all() if courses else []
-    texts = _texts_for([m.id for m in modules], lang)
+    texts = texts_for([m.id for m in modules], lang)
     by_course: dict[int, list[tuple[Module, str]]] = defaultdict(list)
     for module in modules:
         if module.id in texts:
@@ -88,8 +88,6 @@ class Cell:
 
 def _as_aware(value: datetime | None) -> datetime | None:
     # SQLite returns naive datetimes for timezone-aware columns; every stored time is UTC.
-    from datetime import UTC
-
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
@@ -130,7 +128,7 @@ def _items(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
         if module_ids else {}
     courses = {c.id: c for c in db.session.scalars(
         select(Course).where(Course.id.in_(course_ids | {m.course_id for m in modules.values()})))}
-    texts = _texts_for(list(modules), lang)
+    texts = texts_for(list(modules), lang)
     by_course: dict[int, list[int]] = defaultdict(list)
     for module in course_modules:
         by_course[module.course_id].append(module.id)
@@ -182,8 +180,7 @@ class Gradebook:
 def gradebook(school_class: SchoolClass, lang: str, *, sort: str = "name", now: datetime | None = None) -> Gradebook:
     """Students × assigned items with state and best score; the same number of queries for any class size."""
     now = now or utcnow()
-    assignments = db.session.scalars(select(Assignment).where(Assignment.class_id == school_class.id)
-                                     .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)).all()
+    assignments = db.session.scalars(_assignments_of(school_class.id)).all()
     items = _items(list(assignments), lang)
     students = db.session.execute(
         select(User, Enrollment.student_number).join(Enrollment, Enrollment.user_id == User.id)
@@ -240,7 +237,7 @@ def student_attempts(user_id: int, lang: str) -> list[tuple[QuizAttempt, str, li
         for answer in db.session.scalars(select(AttemptAnswer).where(
                 AttemptAnswer.attempt_id.in_([a.id for a in attempts])).order_by(AttemptAnswer.position)):
             answers[answer.attempt_id].append(answer)
-    texts = _texts_for(list({a.module_id for a in attempts}), lang)
+    texts = texts_for(list({a.module_id for a in attempts}), lang)
     return [(a, texts[a.module_id].title if a.module_id in texts else "", answers[a.id],
              Quiz.from_dict(a.quiz_snapshot)) for a in attempts]
 
@@ -316,9 +313,14 @@ def item_analysis(module_id: int, *, class_id: int | None) -> tuple[list[Questio
     return results, len(attempts)
 
 
-def class_assignments(class_id: int) -> list[Assignment]:
-    return list(db.session.scalars(select(Assignment).where(Assignment.class_id == class_id)
-                                   .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)))
+def class_items(class_id: int, lang: str) -> list[AssignedItem]:
+    """The class's assignments with their titles, soonest due first (for the class page)."""
+    return _items(list(db.session.scalars(_assignments_of(class_id))), lang)
+
+
+def _assignments_of(class_id: int):
+    return (select(Assignment).where(Assignment.class_id == class_id)
+            .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id))
 
 
 # Pre/post learning gain ----------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
-from app.models import Course, Module, ModuleProgress, ModuleText, QuizAttempt
+from app.models import AttemptAnswer, Course, Module, ModuleProgress, ModuleText, QuizAttempt
 from app.models.base import utcnow
+from app.quizzes import Quiz
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class ModuleEntry:
 
     @property
     def status(self) -> str:
-        if self.progress is None or self.progress.first_visit_at is None and not self.progress.attempts:
+        if self.progress is None or (self.progress.first_visit_at is None and not self.progress.attempts):
             return "not_started"
         return "completed" if self.progress.completed_at else "in_progress"
 
@@ -69,7 +70,7 @@ def course_outline(course: Course, user_id: int | None, lang: str) -> list[Modul
         select(Module).where(Module.course_id == course.id, Module.archived.is_(False)).order_by(Module.position)
     ).all()
     ids = [m.id for m in modules]
-    texts = _texts_for(ids, lang)
+    texts = texts_for(ids, lang)
     progress = {}
     if user_id is not None and ids:
         progress = {p.module_id: p for p in db.session.scalars(
@@ -82,7 +83,7 @@ _HEAVY_TEXT_COLUMNS = (ModuleText.body_html, ModuleText.source_markdown, ModuleT
                        ModuleText.toc)
 
 
-def _texts_for(module_ids: list[int], lang: str, *, full: bool = False) -> dict[int, ModuleText]:
+def texts_for(module_ids: list[int], lang: str, *, full: bool = False) -> dict[int, ModuleText]:
     """One text per module: the wanted language, else English, else any (without the heavy columns unless full)."""
     if not module_ids:
         return {}
@@ -209,7 +210,7 @@ def student_dashboard(user_id: int, lang: str) -> Dashboard:
         .order_by(QuizAttempt.submitted_at.desc()).limit(5)
     ).all()
     module_ids = [m.id for _a, m, _c in attempts] + ([last[1].id] if last else [])
-    texts = _texts_for(module_ids, lang)
+    texts = texts_for(module_ids, lang)
     resume = (last[0], last[1], texts[last[1].id]) if last and last[1].id in texts else None
     recent = [(a, texts.get(m.id), c) for a, m, c in attempts]
     return Dashboard(cards, resume, recent)
@@ -221,7 +222,7 @@ def progress_rows(user_id: int, lang: str) -> list[tuple[Course, Module, ModuleT
         select(Course, Module, ModuleProgress).join(Module, Module.course_id == Course.id)
         .join(ModuleProgress, ModuleProgress.module_id == Module.id)
         .where(ModuleProgress.user_id == user_id).order_by(Course.position, Module.position)).all()
-    texts = _texts_for([m.id for _c, m, _p in rows], lang)
+    texts = texts_for([m.id for _c, m, _p in rows], lang)
     return [(c, m, texts.get(m.id), p) for c, m, p in rows]
 
 
@@ -231,20 +232,17 @@ def module_and_course(module_id: int) -> tuple[Module, Course]:
 
 
 def module_title(module_id: int, lang: str) -> str:
-    text = _texts_for([module_id], lang).get(module_id)
+    text = texts_for([module_id], lang).get(module_id)
     return text.title if text else ""
 
 
 def attempt_rows(user_id: int, lang: str):
     """The student's submitted attempts with each answer, for their CSV download (two queries)."""
-    from app.models import AttemptAnswer
-    from app.quizzes import Quiz
-
     rows = db.session.execute(
         select(QuizAttempt, AttemptAnswer).join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.status == "submitted")
         .order_by(QuizAttempt.submitted_at, AttemptAnswer.position)).all()
-    texts = _texts_for(list({a.module_id for a, _ in rows}), lang)
+    texts = texts_for(list({a.module_id for a, _ in rows}), lang)
     titles: dict[int, dict[str, str]] = {}
     for attempt, answer in rows:
         if attempt.id not in titles:
@@ -255,4 +253,4 @@ def attempt_rows(user_id: int, lang: str):
 
 def module_text(module_id: int, lang: str) -> ModuleText | None:
     """The module's text in ``lang``, else English, else any."""
-    return _texts_for([module_id], lang, full=True).get(module_id)
+    return texts_for([module_id], lang, full=True).get(module_id)

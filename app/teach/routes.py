@@ -8,11 +8,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.downloads import csv_download
+from app.extensions import db
 from app.i18n import current_language
 from app.models import Module, Role
 from app.security import roles_required
 from app.services import assignments, classes
 from app.services.classes import ClassError, RosterError
+from app.services.learning import module_and_course, module_title
 from app.teach import bp
 from app.teach.forms import AssignmentEditForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
 from app.teach.messages import CLASS_ERRORS, ROSTER_PROBLEMS, STATUS_LABELS
@@ -64,7 +66,7 @@ def new_class():
 @staff
 def class_page(class_id: int):
     school_class = _class_or_404(class_id)
-    items = assignments._items(assignments.class_assignments(school_class.id), current_language())
+    items = assignments.class_items(school_class.id, current_language())
     return render_template("teach/class.html", school_class=school_class, teachers=classes.teachers_of(class_id),
                            students=classes.students_of(class_id), items=items, co_form=CoTeacherForm(),
                            to_local=lambda value: _to_local(value, school_class))
@@ -265,9 +267,6 @@ def student_attempts(class_id: int, user_id: int):
 
 
 def _module_or_404(module_id: int):
-    from app.extensions import db
-    from app.services.learning import module_and_course
-
     if db.session.get(Module, module_id) is None:
         abort(404)
     return module_and_course(module_id)
@@ -311,8 +310,6 @@ def all_classes_analysis(module_id: int):
 
 
 def _module_title(module: Module) -> str:
-    from app.services.learning import module_title
-
     return module_title(module.id, current_language()) or module.slug
 
 
