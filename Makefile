@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres setup translations catalogue lint bench clean
+.PHONY: run test test-sqlite test-postgres setup translations catalogue lint bench bench-inprocess clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,13 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(FLASK) courses lint courses
 
+# Served by gunicorn and driven by wrk against a bare Flask app (needs: apt-get install -y wrk); one table per database.
+# BENCH_DATABASE_URL=postgresql+psycopg://... adds the PostgreSQL run. CI does not run it.
 bench: $(VENV)/.dev translations
+	$(BIN)/python bench/serve.py
+
+# The older in-process timings (test client, no server): quick to run while working on one page.
+bench-inprocess: $(VENV)/.dev translations
 	$(BIN)/python bench/run.py
 
 clean:
