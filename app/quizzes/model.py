@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
+from app.quizzes.review import ReviewItem, ReviewTime, review_times
+
 SNAPSHOT_FORMAT = 1
 
 QuestionTypeName = Literal[
@@ -36,13 +38,25 @@ class QuizSettings:
     shuffle_choices: bool = True
     reveal: Reveal = "after_attempt"
     partial_credit: bool = True
+    review: dict[str, str] = field(default_factory=dict)  # review options the author set, over ``reveal``
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def has_pass_mark(self) -> bool:
+        """``pass_mark: 0`` means the quiz has no pass or fail at all (a diagnostic, a survey)."""
+        return self.pass_mark > 0
+
+    def review_times(self) -> dict[ReviewItem, ReviewTime]:
+        """When the student sees each of correctness, points, right answers, feedback and the score."""
+        return review_times(self.reveal, self.review)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuizSettings:
-        return cls(**_known(cls, data))
+        values = _known(cls, data)
+        values["review"] = dict(values.get("review") or {})
+        return cls(**values)
 
 
 @dataclass

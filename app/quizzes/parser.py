@@ -17,12 +17,15 @@ from app.content.problems import Problem
 from app.content.scan import QUIZ_FORM_RE, QUIZ_MARKER_LIKE_RE
 from app.quizzes.model import Question, Quiz, QuizSettings
 from app.quizzes.raw import BuildContext, RawAnswer, RawKey, RawQuestion
+from app.quizzes.review import REVIEW_ITEMS, REVIEW_TIMES
 from app.quizzes.text import QUESTION_ID_RE, TAG_RE, slugify
 from app.quizzes.types import QUESTION_TYPES
 
 QUESTION_KEYS = ("id", "points", "explanation", "answer", "number", "unit", "accept", "misconception", "section")
 CHOICE_KEYS = ("feedback", "misconception")
-SETTINGS_KEYS = ("pass_mark", "attempts", "shuffle_questions", "shuffle_choices", "reveal", "partial_credit")
+SETTINGS_KEYS = (
+    "pass_mark", "attempts", "shuffle_questions", "shuffle_choices", "reveal", "review", "partial_credit"
+)
 REVEAL_VALUES = ("after_attempt", "after_passing", "never")
 FORM_LABELS = ("A", "B")  # parallel forms of a pre/post quiz (crossover needs exactly two)
 
@@ -116,11 +119,32 @@ def parse_settings(settings: Any, *, path: str, line: int) -> tuple[QuizSettings
                 result.reveal = value
             else:
                 bad(f"quiz reveal must be one of {', '.join(REVEAL_VALUES)}, not {value!r}")
+        elif key == "review":
+            result.review = _review_settings(value, bad)
         elif isinstance(value, bool):
             setattr(result, key, value)
         else:
             bad(f"quiz {key} must be true or false, not {value!r}")
+    if not result.has_pass_mark and "after_passing" in result.review_times().values():
+        problems.append(Problem(path, line, "review after_passing with pass_mark: 0: there is no passing, so it "
+                                "means after_attempt here", "warning"))
     return result, problems
+
+
+def _review_settings(value: Any, bad: Callable[[str], None]) -> dict[str, str]:
+    """``review:`` maps each of correctness, points, answers, feedback, score to the moment it is shown."""
+    if not isinstance(value, Mapping):
+        bad(f"quiz review must be a mapping like 'score: after_release' (items: {', '.join(REVIEW_ITEMS)})")
+        return {}
+    review: dict[str, str] = {}
+    for item, time in value.items():
+        if item not in REVIEW_ITEMS:
+            bad(f"unknown review item {item!r} (known: {', '.join(REVIEW_ITEMS)})")
+        elif time not in REVIEW_TIMES:
+            bad(f"review {item} must be one of {', '.join(REVIEW_TIMES)}, not {time!r}")
+        else:
+            review[item] = time
+    return review
 
 
 class _LineParser:

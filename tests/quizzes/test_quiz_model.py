@@ -32,6 +32,7 @@ def test_snapshot_shape() -> None:
         "shuffle_choices": True,
         "reveal": "after_attempt",
         "partial_credit": True,
+        "review": {},
     }
     single = data["questions"][0]
     assert set(single) == {
