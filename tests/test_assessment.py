@@ -242,7 +242,7 @@ def _run_class(app, client, teacher, students, ids):
     """Half the class answers wrongly before and rightly after; the other half wrongly both times."""
     with app.app_context():
         module = db.session.get(Module, ids["module_id"])
-        for index, student in enumerate(students):
+        for student in students:
             attempt = attempts.start_or_resume(student.id, module, "en")
             attempts.submit(attempt, {})
         assessment.open_post(db.session.get(Assignment, ids["assignment_id"]))
