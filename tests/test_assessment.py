@@ -308,3 +308,13 @@ def test_teacher_student_page_in_korean_says_참_거짓_and_translates_headers(a
     page = client.get(f"/teach/classes/{ids['class_id']}/students/{student.id}").get_data(as_text=True)
     assert "참" in page  # the wrong answer to "CO₂ … cannot change" (false) was true
     assert ">True<" not in page and ">Answer<" not in page
+
+
+def test_item_analysis_names_misconceptions_instead_of_tags(app, client, checks_course):
+    teacher, (student,), ids = _class_with(app, 1)
+    _as(client, student)
+    _take(app, client, CHECK_PATH, right=False)
+    _as(client, teacher)
+    page = client.get(f"/teach/classes/{ids['class_id']}/analysis/{ids['module_id']}").get_data(as_text=True)
+    assert "seasons-from-sun-distance" not in page
+    assert "Seasons from sun distance" in page  # this course is outside COURSES_PATH: the tag made readable
