@@ -132,3 +132,9 @@ def test_form_markers_are_refused_in_a_check_block(tmp_path: Path) -> None:
     make_course(tmp_path, {name: module_text(body) for name in ("01-intro.en.md", "01-intro.ko.md")})
     _, problems = parse_course_tree(tmp_path)
     assert any("not in a check block" in p.message for p in problems)
+
+
+def test_questions_before_the_first_form_marker_are_an_error() -> None:
+    text = "### Stray?\nanswer: true\n\n" + TWO_FORMS
+    line = file_line(text, "quiz form: A")
+    assert (line, "questions before the first form marker: put every question in a form") in problems_of(text)
