@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup, escape
 
 WIDTH = 640
-LABEL_W = 250
+LABEL_W = 270
 ROW_H = 34
 BAR_H = 12
 TOP = 28
@@ -39,7 +39,7 @@ def render_share_chart(rows: Sequence[tuple[str, float | None, float | None]], t
     ]
     for index, (label, before, after) in enumerate(rows):
         y = TOP + index * ROW_H
-        short = label if len(label) <= 38 else label[:37] + "…"
+        short = label if len(label) <= 36 else label[:35] + "…"
         out.append(f'<text x="{LABEL_W - 8}" y="{y + BAR_H + 4}" font-size="12" fill="currentColor" '
                    f'text-anchor="end"><title>{escape(label)}</title>{escape(short)}</text>')
         for offset, share, colour in ((0, before, BEFORE_COLOUR), (BAR_H + 2, after, AFTER_COLOUR)):

@@ -28,6 +28,7 @@ from app.quizzes.statistics import (
     top_answers,
 )
 from app.services.assessment import split_of
+from app.services.learning import texts_for
 
 SITTINGS = ("pre", "post")
 
@@ -171,10 +172,11 @@ def class_report(assignment: Assignment, lang: str) -> PrePostReport:
                                after.percent if after else None, change))
 
     prevalence = misconception_prevalence(sittings)
+    titles = _module_titles(course, lang) if prevalence else {}
     misconceptions = []
     for p in prevalence:
         entry = catalogue.entries.get(p.tag)
-        where = f"{entry.module}: {entry.section}" if entry and entry.module else ""
+        where = f"{titles.get(entry.module, entry.module)}: {entry.section}" if entry and entry.module else ""
         misconceptions.append(MisconceptionRow(p.tag, catalogue.name(p.tag, lang), catalogue.description(p.tag, lang),
                                                where, p))
 
@@ -198,6 +200,13 @@ def class_report(assignment: Assignment, lang: str) -> PrePostReport:
                     [catalogue.name(t, lang) for t in question.misconception_tags]))
     return PrePostReport(assignment, module, course, rows, summarize_gain(pairs), misconceptions, items, forms,
                          len(pre), len(post))
+
+
+def _module_titles(course: Course, lang: str) -> dict[str, str]:
+    """Module slug -> title in ``lang`` (else English), for "taught in" (two queries)."""
+    modules = db.session.execute(select(Module.id, Module.slug).where(Module.course_id == course.id)).all()
+    texts = texts_for([module_id for module_id, _slug in modules], lang)
+    return {slug: texts[module_id].title for module_id, slug in modules if module_id in texts}
 
 
 def _sitting(attempt: QuizAttempt, rows: Iterable[AttemptAnswer]) -> Sitting:
