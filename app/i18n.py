@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from app.content.misconceptions import catalogue_for
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 
@@ -25,6 +29,21 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def answer_label(text: str | None, question_type: str | None = None) -> str:
+    """A stored answer or right answer in the reader's language: true/false answers are stored in English."""
+    if not text:
+        return _("(no answer)")
+    if question_type in (None, "true_false") and text in ("True", "False"):
+        return _("True") if text == "True" else _("False")
+    return text
+
+
+def misconception_name(tag: str, course_slug: str) -> str:
+    """A misconception tag as teachers read it: its name from the course's catalogue, in the reader's language."""
+    folder = Path(current_app.config["COURSES_PATH"]) / course_slug
+    return catalogue_for(folder).name(tag, current_language())
+
+
 def init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -35,6 +54,9 @@ def init_templates(app: Flask) -> None:
             return ""
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+    app.add_template_global(answer_label)
+    app.add_template_global(misconception_name)
 
     @app.context_processor
     def language_context():

@@ -26,7 +26,7 @@ def class_world(app, sample_course):
         classes.join_with_code(db.session.get(User, people["student_in"].id), school_class.join_code)
         module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
         assignment = assignments.assign(school_class, module_id=module_id, course_id=None, due_at=None, note="",
-                                        by=owner)
+                                        by=owner, prepost=True)
         ids = {"class_id": school_class.id, "student_id": people["student_in"].id, "module_id": module_id,
                "assignment_id": assignment.id}
     return people, ids

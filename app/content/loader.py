@@ -23,16 +23,19 @@ from urllib.parse import unquote
 from app.content.charts import parse_chart_spec
 from app.content.datasets import DatasetStore
 from app.content.located_yaml import Located, load_mapping
+from app.content.misconceptions import CATALOGUE_FILE, CourseFileFacts, check_catalogue, load_catalogue
 from app.content.problems import Problem
 from app.content.render import RENDERER_VERSION, section_problem
 from app.content.scan import (
     QUIZ_MARKER,
     Reference,
     find_fences,
+    find_quiz_form_markers,
     find_quiz_markers,
     find_references,
     unclosed_chart_fences,
 )
+from app.content.similarity import similar_items_problems
 from app.content.sources import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -51,7 +54,7 @@ MODULE_REQUIRED = ("title", "summary", "minutes", "objectives", "principles")
 DATA_FOLDER = "_data"
 ASSETS_FOLDER = "assets"
 # Files a course folder may hold besides modules; anything else ending in .md is a misnamed module.
-NON_MODULE_FILES = frozenset({"course.yml", "readme.md"})
+NON_MODULE_FILES = frozenset({"course.yml", "readme.md", "misconceptions.yml"})
 LINK_SCHEMES = ("http", "https", "mailto")
 
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -167,6 +170,9 @@ class _ModuleFile:
     module: ModuleSource | None = None
     datasets: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)
+    tags: list[tuple[str, int]] = field(default_factory=list)  # misconception tags used, with their lines
+    headings: set[str] = field(default_factory=set)  # ## and ### headings of the body
+    questions: list[Any] = field(default_factory=list)  # the parsed quiz questions (app.quizzes.Question)
 
     @property
     def name(self) -> str:
@@ -208,6 +214,14 @@ def _parse_course(folder: Path, datasets: DatasetStore) -> tuple[CourseSource | 
         files.append(module_file)
         problems.extend(module_problems)
     problems.extend(_check_modules_together(files))
+    catalogue_path = folder / CATALOGUE_FILE
+    if catalogue_path.is_file():  # a course without a catalogue is not checked for misconception names
+        catalogue, catalogue_problems = load_catalogue(catalogue_path)
+        problems.extend(catalogue_problems)
+        if catalogue is not None:
+            problems.extend(check_catalogue(catalogue, [
+                CourseFileFacts(str(f.path), f.slug, f.lang, f.tags, f.headings) for f in files]))
+    problems.extend(similar_items_problems([(str(f.path), f.slug, f.lang, f.questions) for f in files]))
 
     used = {name for module_file in files for name in module_file.datasets}
     if meta is None or any(p.is_error for p in problems if p.path == str(course_yml)) or not SLUG_RE.match(folder.name):
@@ -319,12 +333,22 @@ def _parse_module_file(
     content_first = closing + 2  # file line of content[0]
     fences = find_fences(content)
     markers = find_quiz_markers(content, fences)
+    form_markers = find_quiz_form_markers(content, fences)
     for extra in markers[1:]:
         report(content_first + extra, f"a module has at most one quiz: a second '{QUIZ_MARKER}' line")
+    if markers and form_markers:
+        report(
+            content_first + markers[0],
+            f"a quiz with parallel forms starts at its first '<!-- quiz form: A -->' line: drop '{QUIZ_MARKER}'",
+        )
     body, quiz, quiz_first = content, None, 0
-    if markers:
+    if markers and (not form_markers or markers[0] < form_markers[0]):
         body, quiz = content[: markers[0]], content[markers[0] + 1 :]
         quiz_first = content_first + markers[0] + 1
+    elif form_markers:  # the form marker line stays in the quiz text: the parser reads the label from it
+        body, quiz = content[: form_markers[0]], content[form_markers[0] :]
+        quiz_first = content_first + form_markers[0]
+    module_file.headings = _section_headings(body, fences)
     for index, line in enumerate(body):
         if _H1_RE.match(line) and not any(f.start <= index <= f.end for f in fences):
             report(
@@ -337,10 +361,13 @@ def _parse_module_file(
         if fence.is_check:
             from app.quizzes import parse_quiz  # late import, as for the quiz below
 
-            _, check_problems = parse_quiz("\n".join(content[fence.start + 1 : fence.end]), path=display,
+            check_quiz, check_problems = parse_quiz("\n".join(content[fence.start + 1 : fence.end]), path=display,
                                            first_line=content_first + fence.start + 1, settings=None,
-                                           settings_line=content_first + fence.start, render=None)
+                                           settings_line=content_first + fence.start, render=None,
+                                           allow_forms=False)
             problems.extend(check_problems)
+            if check_quiz is not None:
+                module_file.tags += [(t, q.line) for q in check_quiz.questions for t in q.misconception_tags]
             continue
         if not fence.is_chart:
             continue
@@ -383,6 +410,8 @@ def _parse_module_file(
         problems.extend(quiz_problems)
         if parsed_quiz is not None:
             headings = _section_headings(body, fences)
+            module_file.questions = parsed_quiz.questions
+            module_file.tags += [(t, q.line) for q in parsed_quiz.questions for t in q.misconception_tags]
             for question in parsed_quiz.questions:
                 if question.section and question.section not in headings:
                     report(question.line, section_problem(question.section))

@@ -18,14 +18,14 @@ from flask_wtf import FlaskForm
 
 from app.downloads import csv_download
 from app.extensions import csrf, db
-from app.i18n import current_language
+from app.i18n import answer_label, current_language
 from app.learn import bp, checks, pending
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
 from app.quizzes import Quiz, make_quiz_form, responses_from_form
 from app.security import roles_required, safe_next
-from app.services import assignments, attempts, classes, learning
+from app.services import assessment, assignments, attempts, classes, learning
 from app.teach.messages import CLASS_ERRORS
 
 
@@ -117,7 +117,7 @@ def module(course_slug: str, module_slug: str):
     quiz_info = None
     if page.text.quiz is not None:
         quiz = Quiz.from_dict(page.text.quiz)
-        quiz_info = {"questions": len(quiz.questions), "pass_mark": quiz.settings.pass_mark,
+        quiz_info = {"questions": len(quiz.for_form(None).questions), "pass_mark": quiz.settings.pass_mark,
                      "left": attempts.attempts_left(current_user.id, module.id, quiz)}
     return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language(),
                            body_parts=checks.body_parts(page.text.body_html),
@@ -171,6 +171,9 @@ def start_quiz(course_slug: str, module_slug: str):
         abort(404)
     except attempts.AttemptsExhausted:
         flash(_("You have used all the attempts this quiz allows."), "warning")
+        return redirect(url_for("learn.module", course_slug=course.slug, module_slug=module.slug))
+    except assessment.SittingDone:
+        flash(_("You have already sent this check. Your teacher will tell you when to take it again."), "info")
         return redirect(url_for("learn.module", course_slug=course.slug, module_slug=module.slug))
     return redirect(url_for("learn.attempt", public_id=attempt.public_id))
 
@@ -235,10 +238,13 @@ def progress_csv():
 def attempts_csv():
     rows = [[_("Module"), _("Attempt"), _("Submitted"), _("Score"), _("Out of"), _("Percent"), _("Passed"),
              _("Question"), _("Your answer"), _("Points")]]
-    for attempt, title, answer, question_title in learning.attempt_rows(current_user.id, current_language()):
-        rows.append([title, attempt.number, _iso(attempt.submitted_at), attempt.score, attempt.max_score,
-                     round(attempt.percent or 0, 1), _("yes") if attempt.passed else _("no"), question_title,
-                     answer.response_text, answer.score])
+    for attempt, title, answer, question_title, shown in learning.attempt_rows(current_user.id, current_language()):
+        score = [attempt.score, attempt.max_score, round(attempt.percent or 0, 1)] if shown.score else ["", "", ""]
+        pass_fail = shown.score and attempt.quiz_snapshot.get("settings", {}).get("pass_mark", 70) > 0
+        passed = (_("yes") if attempt.passed else _("no")) if pass_fail else ""
+        rows.append([title, attempt.number, _iso(attempt.submitted_at), *score, passed, question_title,
+                     answer_label(answer.response_text, None) if answer.response_text else "",
+                     answer.score if shown.points else ""])
     return csv_download(rows, "ondo-attempts.csv")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -65,3 +65,23 @@ class Assignment(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A pre/post pair: the module's quiz is taken once before teaching and once after (post_opened_at).
+    prepost: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Crossover: half the class takes form A before and B after, the other half the reverse (AssignmentForm).
+    crossover: Mapped[bool] = mapped_column(default=False, server_default=false())
+    post_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Review options set to after_release show from this moment on.
+    results_released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AssignmentForm(Base):
+    """Which parallel form a student takes before and after, drawn once at random and kept."""
+
+    __tablename__ = "assignment_forms"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    pre_form: Mapped[str] = mapped_column(String(1))
+    post_form: Mapped[str] = mapped_column(String(1))

@@ -48,6 +48,7 @@ class QuizAttempt(Base):
     __table_args__ = (
         Index("ix_quiz_attempts_user_module", "user_id", "module_id"),
         CheckConstraint("status IN ('in_progress', 'submitted')", name="status_known"),
+        CheckConstraint("sitting IN ('pre', 'post')", name="sitting_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +68,10 @@ class QuizAttempt(Base):
     max_score: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column()
+    # The class assignment the attempt was made for (its due date and release decide what the student sees).
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"), index=True)
+    form: Mapped[str] = mapped_column(String(1), default="", server_default="")  # parallel form, "" if one form
+    sitting: Mapped[str | None] = mapped_column(String(4))  # "pre" or "post" for a pre/post pair
 
     answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", lazy="raise",
                                                          order_by="AttemptAnswer.position")

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
+from app.quizzes.review import ReviewItem, ReviewTime, review_times
+
 SNAPSHOT_FORMAT = 1
 
 QuestionTypeName = Literal[
@@ -36,13 +38,25 @@ class QuizSettings:
     shuffle_choices: bool = True
     reveal: Reveal = "after_attempt"
     partial_credit: bool = True
+    review: dict[str, str] = field(default_factory=dict)  # review options the author set, over ``reveal``
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def has_pass_mark(self) -> bool:
+        """``pass_mark: 0`` means the quiz has no pass or fail at all (a diagnostic, a survey)."""
+        return self.pass_mark > 0
+
+    def review_times(self) -> dict[ReviewItem, ReviewTime]:
+        """When the student sees each of correctness, points, right answers, feedback and the score."""
+        return review_times(self.reveal, self.review)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuizSettings:
-        return cls(**_known(cls, data))
+        values = _known(cls, data)
+        values["review"] = dict(values.get("review") or {})
+        return cls(**values)
 
 
 @dataclass
@@ -115,6 +129,14 @@ class Question:
     unit: str = ""  # numeric
     section: str = ""  # the heading (as written) of the module section that teaches this, for "reread" links
     section_id: str = ""  # that heading's anchor in the rendered page, filled in by the content pipeline
+    form: str = ""  # parallel form label ("A", "B") or "" when the quiz has a single form
+
+    @property
+    def misconception_tags(self) -> list[str]:
+        """Every misconception tag a wrong answer to this question can show, once each."""
+        tags = [self.misconception] if self.misconception else []
+        tags += [c.misconception for c in self.choices if c.misconception]
+        return list(dict.fromkeys(tags))
 
     @property
     def title(self) -> str:
@@ -149,6 +171,21 @@ class Quiz:
     @property
     def max_score(self) -> float:
         return sum(q.points for q in self.questions)
+
+    @property
+    def forms(self) -> list[str]:
+        """Parallel form labels in the author's order; empty for a quiz with a single form."""
+        return list(dict.fromkeys(q.form for q in self.questions if q.form))
+
+    def for_form(self, label: str | None) -> Quiz:
+        """The quiz a student takes: only form ``label``'s questions (a single-form quiz is returned whole).
+
+        An unknown or missing label gives the first form, so a quiz that gained forms keeps working."""
+        forms = self.forms
+        if not forms:
+            return self
+        chosen = label if label in forms else forms[0]
+        return Quiz(settings=self.settings, questions=[q for q in self.questions if q.form == chosen])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready snapshot: ``{"format": 1, "settings": {...}, "questions": [{...}, ...]}``."""

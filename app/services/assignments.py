@@ -16,12 +16,14 @@ from app.models import (
     Enrollment,
     Module,
     ModuleProgress,
+    ModuleText,
     QuizAttempt,
     SchoolClass,
     User,
 )
 from app.models.base import utcnow
 from app.quizzes import Quiz
+from app.services.assessment import split_class
 from app.services.learning import texts_for
 
 DUE_SOON = timedelta(days=3)
@@ -35,15 +37,28 @@ class AssignmentError(ValueError):
 
 
 def assign(school_class: SchoolClass, *, module_id: int | None, course_id: int | None, due_at: datetime | None,
-           note: str, by: User) -> Assignment:
+           note: str, by: User, prepost: bool = False, crossover: bool = False) -> Assignment:
+    """Assign a module or course; a pre/post check (optionally crossover, split at once) is a module with a quiz."""
     if school_class.archived:
         raise AssignmentError("archived")
     if (module_id is None) == (course_id is None):
         raise AssignmentError("pick_one")
+    prepost = prepost or crossover
+    if prepost:
+        if module_id is None:
+            raise AssignmentError("prepost_module")
+        quiz = db.session.scalar(select(ModuleText.quiz).where(ModuleText.module_id == module_id,
+                                                               ModuleText.quiz.is_not(None)).limit(1))
+        if quiz is None:
+            raise AssignmentError("prepost_no_quiz")
+        if crossover and len(Quiz.from_dict(quiz).forms) < 2:
+            raise AssignmentError("crossover_forms")
     assignment = Assignment(class_id=school_class.id, module_id=module_id, course_id=course_id, due_at=due_at,
-                            note=note.strip(), created_by=by.id)
+                            note=note.strip(), created_by=by.id, prepost=prepost, crossover=crossover)
     db.session.add(assignment)
     db.session.commit()
+    if crossover:
+        split_class(assignment, tuple(Quiz.from_dict(quiz).forms[:2]))
     return assignment
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import AttemptAnswer, Module, ModuleText, QuizAttempt
+from app.models import Assignment, AttemptAnswer, Module, ModuleText, QuizAttempt
 from app.models.base import utcnow
-from app.quizzes import Quiz, QuizResult, correct_answer_text, grade_quiz, reveal_allowed, shuffled_order
-from app.services import learning
+from app.quizzes import Quiz, QuizResult, correct_answer_text, grade_quiz, shuffled_order
+from app.quizzes.review import Review
+from app.services import assessment, learning
 
 
 class NoQuiz(Exception):
@@ -53,12 +54,15 @@ def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
     quiz = Quiz.from_dict(text.quiz)
     if attempts_left(user_id, module.id, quiz) == 0:
         raise AttemptsExhausted()
+    placement = assessment.place_attempt(user_id, module, quiz)  # may raise SittingDone
+    quiz = quiz.for_form(placement.form)  # a quiz with parallel forms: the student takes one form only
     public_id = secrets.token_hex(16)
     question_order, choice_orders = shuffled_order(quiz, seed=public_id)
     attempt = QuizAttempt(
         public_id=public_id, user_id=user_id, module_id=module.id, lang=text.lang,
-        number=submitted_count(user_id, module.id) + 1, status="in_progress", quiz_snapshot=text.quiz,
+        number=submitted_count(user_id, module.id) + 1, status="in_progress", quiz_snapshot=quiz.to_dict(),
         question_order=question_order, choice_orders=choice_orders,
+        assignment_id=placement.assignment_id, form=placement.form, sitting=placement.sitting,
     )
     db.session.add(attempt)
     db.session.commit()
@@ -103,15 +107,25 @@ def submit(attempt: QuizAttempt, responses: dict) -> bool:
 class ReviewedQuestion:
     question: object  # app.quizzes.Question as it was when answered
     answer: AttemptAnswer | None
-    correct_text: str | None  # only when the reveal setting allows
+    correct_text: str | None  # only when the review options show right answers
 
 
 @dataclass(frozen=True)
 class AttemptReview:
     attempt: QuizAttempt
     quiz: Quiz
-    revealed: bool
+    shown: Review  # what the review options show now
     questions: list[ReviewedQuestion]
+
+    @property
+    def revealed(self) -> bool:
+        """Right answers and explanations are shown."""
+        return self.shown.answers or self.shown.feedback
+
+    @property
+    def pass_fail(self) -> bool:
+        """Whether to say passed / not passed: only when the quiz has a pass mark and the score is shown."""
+        return self.quiz.settings.has_pass_mark and self.shown.score
 
 
 def review(attempt: QuizAttempt) -> AttemptReview:
@@ -119,13 +133,14 @@ def review(attempt: QuizAttempt) -> AttemptReview:
     quiz = Quiz.from_dict(attempt.quiz_snapshot)
     answers = {a.question_id: a for a in db.session.scalars(
         select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
-    revealed = reveal_allowed(quiz.settings, bool(attempt.passed))
+    assignment = db.session.get(Assignment, attempt.assignment_id) if attempt.assignment_id else None
+    shown = assessment.review_for(attempt, quiz.settings, assignment)
     by_id = {q.id: q for q in quiz.questions}
     questions = [
-        ReviewedQuestion(by_id[qid], answers.get(qid), correct_answer_text(by_id[qid]) if revealed else None)
+        ReviewedQuestion(by_id[qid], answers.get(qid), correct_answer_text(by_id[qid]) if shown.answers else None)
         for qid in attempt.question_order if qid in by_id
     ]
-    return AttemptReview(attempt, quiz, revealed, questions)
+    return AttemptReview(attempt, quiz, shown, questions)
 
 
 def result_of(attempt: QuizAttempt) -> QuizResult | None:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import defer
 from app.extensions import db
 from app.models import AttemptAnswer, Course, Module, ModuleProgress, ModuleText, QuizAttempt
 from app.models.base import utcnow
-from app.quizzes import Quiz
+from app.quizzes import Quiz, QuizSettings
+from app.services import assessment
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ModuleEntry:
     module: Module
     text: ModuleText
     progress: ModuleProgress | None
+    score_shown: bool = True  # False when the quiz's review options keep the score from students
 
     @property
     def status(self) -> str:
@@ -75,7 +77,21 @@ def course_outline(course: Course, user_id: int | None, lang: str) -> list[Modul
     if user_id is not None and ids:
         progress = {p.module_id: p for p in db.session.scalars(
             select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_id.in_(ids)))}
-    return [ModuleEntry(m, texts[m.id], progress.get(m.id)) for m in modules if m.id in texts]
+    hidden = score_hidden_modules([i for i, p in progress.items() if p.best_percent is not None])
+    return [ModuleEntry(m, texts[m.id], progress.get(m.id), m.id not in hidden) for m in modules if m.id in texts]
+
+
+def score_hidden_modules(module_ids: list[int]) -> set[int]:
+    """Modules whose quiz shows students no score right after an attempt (a diagnostic, say): one query."""
+    if not module_ids:
+        return set()
+    hidden = set()
+    for module_id, quiz in db.session.execute(select(ModuleText.module_id, ModuleText.quiz).where(
+            ModuleText.module_id.in_(module_ids), ModuleText.quiz.is_not(None))):
+        settings = QuizSettings.from_dict(quiz.get("settings", {}))
+        if settings.review_times()["score"] not in ("during", "after_attempt"):
+            hidden.add(module_id)
+    return hidden
 
 
 # Lists need titles, not bodies: leaving the HTML, source and quiz JSON unread made the module page 2x faster.
@@ -212,7 +228,8 @@ def student_dashboard(user_id: int, lang: str) -> Dashboard:
     module_ids = [m.id for _a, m, _c in attempts] + ([last[1].id] if last else [])
     texts = texts_for(module_ids, lang)
     resume = (last[0], last[1], texts[last[1].id]) if last and last[1].id in texts else None
-    recent = [(a, texts.get(m.id), c) for a, m, c in attempts]
+    shown = assessment.reviews_for([a for a, _m, _c in attempts])
+    recent = [(a, texts.get(m.id), c, shown[a.id]) for a, m, c in attempts]
     return Dashboard(cards, resume, recent)
 
 
@@ -243,12 +260,14 @@ def attempt_rows(user_id: int, lang: str):
         .where(QuizAttempt.user_id == user_id, QuizAttempt.status == "submitted")
         .order_by(QuizAttempt.submitted_at, AttemptAnswer.position)).all()
     texts = texts_for(list({a.module_id for a, _ in rows}), lang)
+    shown = assessment.reviews_for(list({a.id: a for a, _ in rows}.values()))
     titles: dict[int, dict[str, str]] = {}
     for attempt, answer in rows:
         if attempt.id not in titles:
             titles[attempt.id] = {q.id: q.title for q in Quiz.from_dict(attempt.quiz_snapshot).questions}
         text = texts.get(attempt.module_id)
-        yield attempt, text.title if text else "", answer, titles[attempt.id].get(answer.question_id, "")
+        yield (attempt, text.title if text else "", answer, titles[attempt.id].get(answer.question_id, ""),
+               shown[attempt.id])
 
 
 def module_text(module_id: int, lang: str) -> ModuleText | None:

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     EmailField,
     SelectField,
@@ -49,6 +50,12 @@ class AssignmentForm(FlaskForm):
     item = SelectField(_l("Module or course"), validators=[InputRequired()], validate_choice=True)
     due = DateTimeLocalField(_l("Due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     note = TextAreaField(_l("Note for students (optional)"), validators=[Optional(), Length(max=1000)])
+    prepost = BooleanField(_l("Before and after teaching (a pre/post check)"),
+                           description=_l("Students take the quiz once now; you open the second sitting after "
+                                          "teaching. You get a report of what changed."))
+    crossover = BooleanField(_l("Crossover: half the class takes form A first, the other half form B"),
+                             description=_l("Only for a quiz with two forms. Students are split at random; you see "
+                                            "who takes which form."))
     submit = SubmitField(_l("Assign"))
 
 

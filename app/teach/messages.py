@@ -10,6 +10,9 @@ CLASS_ERRORS = {
     "already_member": _l("You are already in this class."),
     "not_a_teacher": _l("No active teacher account uses that email."),
     "already_teaches": _l("That teacher already teaches this class."),
+    "prepost_module": _l("A pre/post check is one module with a quiz, not a whole course."),
+    "prepost_no_quiz": _l("This module has no quiz to take before and after."),
+    "crossover_forms": _l("Crossover needs a quiz with two forms (A and B); this quiz has one."),
 }
 
 ROSTER_PROBLEMS = {

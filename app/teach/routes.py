@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.content.share_chart import render_share_chart
 from app.downloads import csv_download
 from app.extensions import db
-from app.i18n import current_language
+from app.i18n import answer_label, current_language
 from app.models import Module, Role
 from app.security import roles_required
-from app.services import assignments, classes
+from app.services import assessment, assignments, classes, prepost
 from app.services.classes import ClassError, RosterError
 from app.services.learning import module_and_course, module_title
 from app.teach import bp
@@ -187,9 +188,10 @@ def new_assignment(class_id: int):
         try:
             assignments.assign(school_class, module_id=int(ident) if kind == "m" else None,
                                course_id=int(ident) if kind == "c" else None,
-                               due_at=_to_utc(form.due.data, school_class), note=form.note.data or "", by=current_user)
-        except assignments.AssignmentError:
-            flash(CLASS_ERRORS["archived"], "error")
+                               due_at=_to_utc(form.due.data, school_class), note=form.note.data or "", by=current_user,
+                               prepost=form.prepost.data, crossover=form.crossover.data)
+        except assignments.AssignmentError as error:
+            flash(CLASS_ERRORS.get(error.code, CLASS_ERRORS["archived"]), "error")
         else:
             flash(_("Assigned."), "success")
             return redirect(url_for("teach.class_page", class_id=class_id))
@@ -323,4 +325,93 @@ def _analysis_rows(questions) -> list[list]:
         for tag, share in q.misconceptions:
             if not any(c.misconception == tag for c in q.wrong_choices):
                 rows.append([q.title, "", "", "", round(100 * share), tag])
+    return rows
+
+
+# Pre/post checks ---------------------------------------------------------------------------------------------
+
+def _prepost_or_404(class_id: int, assignment_id: int):
+    school_class = _class_or_404(class_id)
+    assignment = assignments.assignment_of(school_class, assignment_id)
+    if assignment is None or not assignment.prepost:
+        abort(404)
+    return school_class, assignment
+
+
+@bp.route("/classes/<int:class_id>/assignments/<int:assignment_id>/report")
+@staff
+def prepost_report(class_id: int, assignment_id: int):
+    school_class, assignment = _prepost_or_404(class_id, assignment_id)
+    report = prepost.class_report(assignment, current_language())
+    chart = render_share_chart(
+        [(m.name, m.prevalence.before, m.prevalence.after) for m in report.misconceptions],
+        {"title": _("Share of the class holding each misconception, before and after"), "before": _("Before"),
+         "after": _("After")})
+    return render_template("teach/prepost.html", school_class=school_class, report=report, chart=chart,
+                           title=_module_title(report.module))
+
+
+@bp.route("/classes/<int:class_id>/assignments/<int:assignment_id>/report.csv")
+@staff
+def prepost_report_csv(class_id: int, assignment_id: int):
+    _school_class, assignment = _prepost_or_404(class_id, assignment_id)
+    report = prepost.class_report(assignment, current_language())
+    return csv_download(prepost_csv_rows(report), f"prepost-{class_id}-{report.module.slug}.csv")
+
+
+@bp.route("/classes/<int:class_id>/assignments/<int:assignment_id>/post", methods=["POST"])
+@staff
+def open_post(class_id: int, assignment_id: int):
+    school_class, assignment = _prepost_or_404(class_id, assignment_id)
+    if school_class.archived:
+        flash(CLASS_ERRORS["archived"], "error")
+    else:
+        assessment.open_post(assignment)
+        flash(_("The second sitting is open: students now take the check after teaching."), "success")
+    return redirect(url_for("teach.prepost_report", class_id=class_id, assignment_id=assignment_id))
+
+
+@bp.route("/classes/<int:class_id>/assignments/<int:assignment_id>/release", methods=["POST"])
+@staff
+def release_results(class_id: int, assignment_id: int):
+    school_class, assignment = _prepost_or_404(class_id, assignment_id)
+    release = request.form.get("release") != "0"
+    if school_class.archived:
+        flash(CLASS_ERRORS["archived"], "error")
+    else:
+        assessment.release_results(assignment, release)
+        flash(_("Results released: students now see what this quiz shows after release.") if release
+              else _("Results hidden from students again."), "success")
+    return redirect(url_for("teach.prepost_report", class_id=class_id, assignment_id=assignment_id))
+
+
+def prepost_csv_rows(report) -> list[list]:
+    """The report's figures as CSV rows: a section per table, headers in the teacher's language."""
+    def pct(value):
+        return "" if value is None else round(100 * value, 1)
+
+    def num(value, digits=3):
+        return "" if value is None else round(value, digits)
+
+    gain = report.gain
+    rows: list[list] = [
+        [_("Class")], [_("Students with both tests"), _("Average before (%)"), _("Average after (%)"),
+                       _("Class gain ⟨g⟩"), _("Average normalised change c"), _("Students with c")],
+        [gain.students, num(gain.mean_pre, 1), num(gain.mean_post, 1), num(gain.class_gain), num(gain.mean_change),
+         gain.change_students],
+        [], [_("Student"), _("Form before"), _("Form after"), _("Before (%)"), _("After (%)"), _("Change c")],
+    ]
+    rows += [[r.student.name, r.pre_form, r.post_form, num(r.pre, 1), num(r.post, 1), num(r.change)]
+             for r in report.students]
+    rows += [[], [_("Misconception"), _("Before (%)"), _("After (%)"), _("Held before"), _("Tested before"),
+                  _("Held after"), _("Tested after")]]
+    rows += [[m.name, pct(m.prevalence.before), pct(m.prevalence.after), m.prevalence.before_holders,
+              m.prevalence.before_tested, m.prevalence.after_holders, m.prevalence.after_tested]
+             for m in report.misconceptions]
+    rows += [[], [_("Question"), _("Form"), _("Sitting"), _("Answered"), _("Facility"), _("Discrimination"),
+                  _("Answers")]]
+    for item in report.items:
+        answers = "; ".join(f"{answer_label(a.label, item.question.type)}: {a.count}" for a in item.answers)
+        rows.append([item.question.title, item.form, _("Before") if item.sitting == "pre" else _("After"),
+                     item.answered, num(item.facility, 2), num(item.discrimination, 2), answers])
     return rows

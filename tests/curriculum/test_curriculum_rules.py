@@ -374,6 +374,8 @@ def test_diagnostic_gives_nothing_away_and_does_not_grade(lang):
         "shuffle_choices": True,
         "reveal": "never",
         "partial_credit": True,
+        # students see nothing but "sent" until the teacher releases results (issue 11)
+        "review": dict.fromkeys(("correctness", "points", "answers", "feedback", "score"), "after_release"),
     }
 
 
