@@ -267,7 +267,7 @@ def test_charts_use_shipped_columns_and_years(number, lang):
 BRIEF_ARITHMETIC = [
     # (module, question id, inputs that must appear in the body, value the quiz must accept)
     ("05", "q-impacts-waterfront-30yr", ["3.2 mm"], 3.2 * 30 / 10),  # cm
-    ("06", "q-energy-2030-target", ["742.3", "727.6", "436.6", "445.4"], 742.3 * 0.60),
+    ("06", "q-energy-2030-target", ["727.6", "624.2", "436.6", "742.3"], 727.6 * 0.60),
     ("06", "q-energy-budget-years", ["130", "43"], 130 / 43),
     ("08", "q-action-design-50yr", ["4.6 mm"], 4.6 * 50 / 10),  # cm
 ]
@@ -281,9 +281,29 @@ def test_worked_example_answers(number, qid, inputs, expected, lang):
         assert value in text, f"module {number} ({lang}) no longer states {value}"
     low, high, _ = numeric_answer(question_block(number, lang, qid))
     assert low <= expected <= high, f"{qid}: {expected:.3f} outside {low}..{high}"
-    # a student who uses the other 2018 base (727.6 Mt) must not be marked right
+    # a student who uses the other edition's 2018 base (742.3 Mt) must not be marked right
     if qid == "q-energy-2030-target":
-        assert not low <= 727.6 * 0.60 <= high
+        assert not low <= 742.3 * 0.60 <= high
+
+
+# Korea's path in one edition of the inventory (2018 = 727.6 Mt, 2023 provisional = 624.2 Mt, same edition)
+EDITION_2018, EMISSIONS_2023 = 727.6, 624.2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_06_path_uses_one_edition(lang):
+    target_2030 = round(EDITION_2018 * 0.60, 1)
+    yearly_cut = (EMISSIONS_2023 - target_2030) / 7
+    below_2018 = (EDITION_2018 - EMISSIONS_2023) / EDITION_2018 * 100
+    text = body("06", lang)
+    for number in (f"{target_2030:.1f}", f"{EMISSIONS_2023 - target_2030:.1f}", f"{yearly_cut:.1f}",
+                   f"{below_2018:.1f}%", f"{EDITION_2018 * 0.47:.1f}", f"{EDITION_2018 * 0.39:.1f}"):
+        assert number in text, f"module 06 ({lang}) should state {number}"
+    assert f"{yearly_cut:.1f}" == "26.8"
+    block = question_block("06", lang, "q-energy-path-order")
+    for number in ("727.6", "624.2", f"{target_2030:.1f}", f"{EDITION_2018 * 0.47:.1f}"):
+        assert number in block
+    assert "742.3" not in block and "445.4" not in block, "the path mixes editions"
 
 
 @pytest.mark.parametrize("number", sorted(MODULES))
