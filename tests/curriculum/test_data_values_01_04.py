@@ -463,3 +463,45 @@ ARITHMETIC = [
 def test_arithmetic_quiz_answer_is_right(stem: str, qid: str, value: float, lang: str):
     low, high = quiz_number(stem, lang, qid)
     assert low <= value <= high, f"{qid} ({lang}): the right answer {value:.4f} is outside {low}..{high}"
+
+
+# --- chart-reading questions: the keyed statement is true in the data, the distractors are false -----------
+
+def decade_mean(first: int) -> float:
+    return gistemp_mean(first, first + 9)
+
+
+def test_ups_and_downs_question_follows_the_data():
+    cooler = [y for y in range(1991, 2026) if GISTEMP[y] < GISTEMP[y - 1]]
+    for y in (1999, 2011, 2021, 2025):
+        assert y in cooler, f"{y} is not cooler than {y - 1} in the data"
+    means = [decade_mean(d) for d in (1990, 2000, 2010)]
+    assert means == sorted(means) and gistemp_mean(2020, 2025) > means[-1]
+    assert sorted(GISTEMP, key=GISTEMP.get)[-2] == 2025, "2025 is the second warmest year"
+    for lang in LANGS:
+        block = question_block(M1, lang, "q01-chart-ups-and-downs")
+        for mean in means:
+            assert fmt(mean, 2) in block
+        assert "[1990, 2025]" in block
+
+
+def test_two_records_question_follows_the_data():
+    assert all(CO2[y] > CO2[y - 1] for y in CO2 if y - 1 in CO2), "CO2 rose every year"
+    assert GISTEMP[2021] < GISTEMP[2020] and GISTEMP[1992] < GISTEMP[1991]
+
+
+def test_module_quizzes_do_not_repeat_the_one_year_and_cold_winter_items():
+    """The issue found 'one year above 1.5 °C' tested four times and 'one cold winter' three times."""
+    import glob
+
+    one_year, cold_winter = [], []
+    for path in sorted(glob.glob(str(COURSE / "0[1-8]-*.en.md"))):
+        quiz = Path(path).read_text(encoding="utf-8").split("\n<!-- quiz -->\n", 1)[1]
+        for block in re.split(r"(?m)^(?=### )", quiz):
+            heading = block.split("\n", 1)[0]
+            if re.search(r"(?m)^\s*misconception: one-year-above-1-5-breaks-paris", block):
+                one_year.append((Path(path).name, heading))
+            if "cold winter" in heading:
+                cold_winter.append((Path(path).name, heading))
+    assert len(one_year) == 1, one_year
+    assert len(cold_winter) == 1, cold_winter

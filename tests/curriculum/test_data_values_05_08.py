@@ -132,18 +132,13 @@ def test_quoted_value_matches_dataset_and_is_in_text(number, dataset, year, writ
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_05_decade_mean_quiz_matches_gistemp(lang):
+    """The student reads ten bars of a GISTEMP chart in the stem and averages them."""
     temps = gistemp()
     years = list(range(2015, 2025))
     block = question_block("05", lang, "q-impacts-decade-mean")
-
-    # the table in the stem: a header row of years and a row of values, both from the CSV
-    rows = [line for line in block.splitlines() if line.startswith("|") and not line.startswith("|---")]
-    assert len(rows) == 2, "expected a two-row table (years, values) in the stem"
-    table_years = [int(cell) for cell in rows[0].strip("|").split("|")]
-    table_values = [float(cell) for cell in rows[1].strip("|").split("|")]
-    assert table_years == years
-    for year, value in zip(table_years, table_values, strict=True):
-        assert same(value, temps[year]), f"stem gives {value} for {year}, CSV has {temps[year]}"
+    charts = chart_blocks(block)
+    assert len(charts) == 1 and chart_field(charts[0], "dataset") == "gistemp_global_annual"
+    assert chart_field(charts[0], "x_range") == f"[{years[0]}, {years[-1]}]"
 
     total = sum(temps[y] for y in years)
     mean = total / len(years)
@@ -181,7 +176,8 @@ def test_06_co2_growth_text_and_quiz(lang):
     assert f"{per_year:.2f} ppm" in text
 
     block = question_block("06", lang, "q-energy-co2-growth")
-    assert f"{c[2015]:.2f}" in block and f"{c[2025]:.2f}" in block, "stem values differ from the CSV"
+    assert f"{c[2015]:.2f}" in block and f"{c[2025]:.2f}" in block, "explanation values differ from the CSV"
+    assert [chart_field(ch, "x_range") for ch in chart_blocks(block)] == ["[2015, 2025]"], "read from a chart"
     low, high, written = numeric_answer(block)
     assert low <= per_year <= high
     assert same(written, round(per_year, 2))
@@ -274,6 +270,16 @@ def test_05_justice_uses_korea_and_world_co2_per_person(lang):
     assert f"{korea[2023] / world[2023]:.1f}" in text, "the ratio in the text follows the data"
     charts = [c for c in chart_blocks(text) if chart_field(c, "dataset") == "co2_emissions_korea_world"]
     assert charts and all(chart_field(c, "where") == "{year: 2023}" for c in charts)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_05_per_person_chart_question_follows_the_data(lang):
+    korea, world = emissions("South Korea", "co2_per_capita_t"), emissions("World", "co2_per_capita_t")
+    totals = emissions("South Korea", "co2_mt"), emissions("World", "co2_mt")
+    block = question_block("05", lang, "q-impacts-per-person-chart")
+    assert f"{korea[2023]:.2f}" in block and f"{world[2023]:.2f}" in block
+    assert f"{korea[2023] / world[2023]:.1f}" in block
+    assert totals[0][2023] < totals[1][2023] / 2, "the 'Korea as a whole' distractor must be false"
 
 
 # ---------------------------------------------------------------------------------------------------
