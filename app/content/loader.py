@@ -29,6 +29,7 @@ from app.content.scan import (
     QUIZ_MARKER,
     Reference,
     find_fences,
+    find_quiz_form_markers,
     find_quiz_markers,
     find_references,
     unclosed_chart_fences,
@@ -321,12 +322,21 @@ def _parse_module_file(
     content_first = closing + 2  # file line of content[0]
     fences = find_fences(content)
     markers = find_quiz_markers(content, fences)
+    form_markers = find_quiz_form_markers(content, fences)
     for extra in markers[1:]:
         report(content_first + extra, f"a module has at most one quiz: a second '{QUIZ_MARKER}' line")
+    if markers and form_markers:
+        report(
+            content_first + markers[0],
+            f"a quiz with parallel forms starts at its first '<!-- quiz form: A -->' line: drop '{QUIZ_MARKER}'",
+        )
     body, quiz, quiz_first = content, None, 0
-    if markers:
+    if markers and (not form_markers or markers[0] < form_markers[0]):
         body, quiz = content[: markers[0]], content[markers[0] + 1 :]
         quiz_first = content_first + markers[0] + 1
+    elif form_markers:  # the form marker line stays in the quiz text: the parser reads the label from it
+        body, quiz = content[: form_markers[0]], content[form_markers[0] :]
+        quiz_first = content_first + form_markers[0]
     for index, line in enumerate(body):
         if _H1_RE.match(line) and not any(f.start <= index <= f.end for f in fences):
             report(
@@ -341,7 +351,8 @@ def _parse_module_file(
 
             _, check_problems = parse_quiz("\n".join(content[fence.start + 1 : fence.end]), path=display,
                                            first_line=content_first + fence.start + 1, settings=None,
-                                           settings_line=content_first + fence.start, render=None)
+                                           settings_line=content_first + fence.start, render=None,
+                                           allow_forms=False)
             problems.extend(check_problems)
             continue
         if not fence.is_chart:

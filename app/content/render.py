@@ -274,7 +274,7 @@ def _parse_check(block: str, block_line: int, number: int, *, path: str, **rende
                                allow_checks=False, **render_options).html
 
     quiz, problems = parse_quiz(block, path=path, first_line=block_line, settings=None,
-                                settings_line=block_line - 1, render=render_snippet)
+                                settings_line=block_line - 1, render=render_snippet, allow_forms=False)
     if quiz is None:
         raise CourseFormatError(problems)
     return quiz.to_dict()

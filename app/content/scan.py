@@ -12,6 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 QUIZ_MARKER = "<!-- quiz -->"
+# "<!-- quiz form: A -->" starts form A of a quiz with parallel forms (instead of QUIZ_MARKER).
+QUIZ_FORM_RE = re.compile(r"<!--[ \t]*quiz[ \t]+form[ \t]*:[ \t]*(?P<label>[^\s>-]*)[ \t]*-->")
+# Anything that looks like a quiz marker, so a misspelt one is reported instead of silently read as text.
+QUIZ_MARKER_LIKE_RE = re.compile(r"<!--[ \t]*quiz\b.*")
 
 _FENCE_OPEN_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?P<info>[^\n`]*)$")
 _CODE_SPAN_RE = re.compile(r"(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`)")
@@ -91,6 +95,12 @@ def find_quiz_markers(lines: list[str], fences: list[Fence]) -> list[int]:
     """Indexes of quiz marker lines outside fenced blocks (an example marker in a code block is text)."""
     inside = {i for fence in fences for i in range(fence.start, fence.end + 1)}
     return [i for i, line in enumerate(lines) if line.rstrip() == QUIZ_MARKER and i not in inside]
+
+
+def find_quiz_form_markers(lines: list[str], fences: list[Fence]) -> list[int]:
+    """Indexes of ``<!-- quiz form: X -->`` lines outside fenced blocks (the label is checked by the parser)."""
+    inside = {i for fence in fences for i in range(fence.start, fence.end + 1)}
+    return [i for i, line in enumerate(lines) if QUIZ_FORM_RE.fullmatch(line.strip()) and i not in inside]
 
 
 def find_references(lines: list[str], first_line: int) -> list[Reference]:

@@ -115,6 +115,14 @@ class Question:
     unit: str = ""  # numeric
     section: str = ""  # the heading (as written) of the module section that teaches this, for "reread" links
     section_id: str = ""  # that heading's anchor in the rendered page, filled in by the content pipeline
+    form: str = ""  # parallel form label ("A", "B") or "" when the quiz has a single form
+
+    @property
+    def misconception_tags(self) -> list[str]:
+        """Every misconception tag a wrong answer to this question can show, once each."""
+        tags = [self.misconception] if self.misconception else []
+        tags += [c.misconception for c in self.choices if c.misconception]
+        return list(dict.fromkeys(tags))
 
     @property
     def title(self) -> str:
@@ -149,6 +157,21 @@ class Quiz:
     @property
     def max_score(self) -> float:
         return sum(q.points for q in self.questions)
+
+    @property
+    def forms(self) -> list[str]:
+        """Parallel form labels in the author's order; empty for a quiz with a single form."""
+        return list(dict.fromkeys(q.form for q in self.questions if q.form))
+
+    def for_form(self, label: str | None) -> Quiz:
+        """The quiz a student takes: only form ``label``'s questions (a single-form quiz is returned whole).
+
+        An unknown or missing label gives the first form, so a quiz that gained forms keeps working."""
+        forms = self.forms
+        if not forms:
+            return self
+        chosen = label if label in forms else forms[0]
+        return Quiz(settings=self.settings, questions=[q for q in self.questions if q.form == chosen])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready snapshot: ``{"format": 1, "settings": {...}, "questions": [{...}, ...]}``."""

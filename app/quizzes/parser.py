@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import escape
 
 from app.content.problems import Problem
+from app.content.scan import QUIZ_FORM_RE, QUIZ_MARKER_LIKE_RE
 from app.quizzes.model import Question, Quiz, QuizSettings
 from app.quizzes.raw import BuildContext, RawAnswer, RawKey, RawQuestion
 from app.quizzes.text import QUESTION_ID_RE, TAG_RE, slugify
@@ -23,6 +24,7 @@ QUESTION_KEYS = ("id", "points", "explanation", "answer", "number", "unit", "acc
 CHOICE_KEYS = ("feedback", "misconception")
 SETTINGS_KEYS = ("pass_mark", "attempts", "shuffle_questions", "shuffle_choices", "reveal", "partial_credit")
 REVEAL_VALUES = ("after_attempt", "after_passing", "never")
+FORM_LABELS = ("A", "B")  # parallel forms of a pre/post quiz (crossover needs exactly two)
 
 # Which answer lines / keys make which question type.
 _ITEM_TYPES = {"single": "single", "multiple": "multiple", "pair": "matching", "order": "ordering"}
@@ -124,8 +126,11 @@ def parse_settings(settings: Any, *, path: str, line: int) -> tuple[QuizSettings
 class _LineParser:
     """Split the quiz text into ``RawQuestion`` objects, reporting syntax problems as it goes."""
 
-    def __init__(self, text: str, path: str, first_line: int) -> None:
+    def __init__(self, text: str, path: str, first_line: int, *, allow_forms: bool = True) -> None:
         self.lines = text.splitlines()
+        self.allow_forms = allow_forms
+        self.form = ""  # the form whose questions follow
+        self.form_lines: dict[str, int] = {}  # label -> line of its marker
         self.path = path
         self.first_line = first_line
         self.problems: list[Problem] = []
@@ -150,6 +155,9 @@ class _LineParser:
             self._content(line, number)
             if _FENCE_RE.match(line) and line.strip().startswith(self.fence):
                 self.fence = None
+            return
+        if QUIZ_MARKER_LIKE_RE.match(line.strip()):
+            self._form_marker(line.strip(), number)
             return
         if heading := _HEADING_RE.fullmatch(line):
             level, text = len(heading[1]), (heading[2] or "").strip()
@@ -197,10 +205,40 @@ class _LineParser:
         else:
             q.stem_lines.append(line)
 
+    def _form_marker(self, line: str, number: int) -> None:
+        """``<!-- quiz form: A -->``: the questions that follow belong to form A."""
+        match = QUIZ_FORM_RE.fullmatch(line)
+        if not self.allow_forms:
+            self.error(number, "form markers only go in a module's quiz, not in a check block")
+            return
+        if match is None:
+            self.error(
+                number,
+                f"not a quiz marker Ondo knows: inside the quiz, write '<!-- quiz form: A -->' to start a "
+                f"parallel form (forms: {', '.join(FORM_LABELS)})",
+            )
+            return
+        label = match["label"]
+        if label not in FORM_LABELS:
+            hint = f" (capital letters: '{label.upper()}')" if label.upper() in FORM_LABELS else ""
+            self.error(number, f"unknown quiz form {label!r}{hint}: forms are {', '.join(FORM_LABELS)}")
+            return
+        if label in self.form_lines:
+            self.error(number, f"form {label} starts twice (first on line {self.form_lines[label]})")
+            return
+        if self.questions and not self.form:
+            self.error(number, "questions before the first form marker: put every question in a form")
+        self.form_lines[label] = number
+        self.form = label
+        self.current = None
+        self.in_answers = False
+        self.target = None
+        self.stray_text_reported = False
+
     def _start(self, heading: str, number: int) -> None:
         if not heading:
             self.error(number, "empty question heading")
-        self.current = RawQuestion(heading=heading, line=number)
+        self.current = RawQuestion(heading=heading, line=number, form=self.form)
         self.questions.append(self.current)
         self.in_answers = False
         self.target = None
@@ -388,9 +426,44 @@ def _build(raw: RawQuestion, question_id: str, ctx: BuildContext) -> Question | 
         line=raw.line,
         misconception=tag.value if tag and tag.value and qtype.allows_question_misconception else None,
         section=section.value.strip() if section and section.value else "",
+        form=raw.form,
     )
     qtype.build(question, raw, ctx)
     return question
+
+
+def _check_forms(questions: list[Question], form_lines: dict[str, int], ctx: BuildContext) -> None:
+    """Parallel forms must be comparable: each has questions, and they test the same misconceptions."""
+    if not form_lines:
+        return
+    by_form: dict[str, list[Question]] = {label: [] for label in form_lines}
+    for question in questions:
+        by_form.setdefault(question.form, []).append(question)
+    for label, line in form_lines.items():
+        if not by_form[label]:
+            ctx.error(line, f"form {label} has no questions (each starts with '### ')")
+    if len(form_lines) == 1:
+        (label, line), = form_lines.items()
+        others = [other for other in FORM_LABELS if other != label]
+        ctx.warning(
+            line,
+            f"only form {label}: add form {others[0]} for a parallel form, or use '<!-- quiz -->' for a single form",
+        )
+        return
+    tags = {label: {t for q in qs for t in q.misconception_tags} for label, qs in by_form.items()}
+    every_tag = set().union(*tags.values())
+    counts = {label: len(qs) for label, qs in by_form.items()}
+    for label, line in form_lines.items():
+        if missing := sorted(every_tag - tags[label]):
+            ctx.warning(
+                line,
+                f"form {label} tests no item for misconception(s) the other form tests: {', '.join(missing)} "
+                "(parallel forms should cover the same misconceptions, or the before/after shares cannot be compared)",
+            )
+    if len(set(counts.values())) > 1:
+        first_label = next(iter(form_lines))
+        summary = ", ".join(f"{label}: {n}" for label, n in counts.items())
+        ctx.warning(form_lines[first_label], f"the forms have different numbers of questions ({summary})")
 
 
 def parse_quiz(
@@ -401,15 +474,18 @@ def parse_quiz(
     settings: Mapping[str, Any] | None,
     settings_line: int,
     render: Callable[[str], str] | None = None,
+    allow_forms: bool = True,
 ) -> tuple[Quiz | None, list[Problem]]:
     """Parse the text after ``<!-- quiz -->`` into a Quiz, with every problem at its file line.
 
     ``first_line`` is the file line of the text's first line; settings problems are reported at
     ``settings_line``. ``render`` turns Markdown into safe HTML (None: escape only, for lint). Returns
     ``(None, problems)`` when any problem is an error; warnings alone still give a Quiz.
+    ``<!-- quiz form: A -->`` lines split the questions into parallel forms (``Question.form``); question
+    ids are unique across all forms. ``allow_forms=False`` (check blocks) reports such lines instead.
     """
     quiz_settings, problems = parse_settings(settings, path=path, line=settings_line)
-    line_parser = _LineParser(text, path, first_line)
+    line_parser = _LineParser(text, path, first_line, allow_forms=allow_forms)
     raws = line_parser.parse()
     problems.extend(line_parser.problems)
     inline, block = _renderers(render)
@@ -418,6 +494,7 @@ def parse_quiz(
         ctx.error(max(first_line - 1, 1), "the quiz section has no questions (each starts with '### ')")
     ids = _assign_ids(raws, ctx)
     questions = [q for raw, qid in zip(raws, ids, strict=True) if (q := _build(raw, qid, ctx)) is not None]
+    _check_forms(questions, line_parser.form_lines, ctx)
     problems.extend(ctx.problems)
     problems = sorted(set(problems), key=lambda p: (p.line, p.message))
     if any(p.is_error for p in problems):

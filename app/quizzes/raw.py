@@ -35,6 +35,7 @@ class RawQuestion:
     stem_lines: list[str] = field(default_factory=list)
     answers: list[RawAnswer] = field(default_factory=list)
     explanation_lines: list[str] = field(default_factory=list)
+    form: str = ""  # the parallel form ("A", "B") whose marker came before it; "" without forms
 
 
 @dataclass

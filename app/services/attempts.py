@@ -53,11 +53,12 @@ def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
     quiz = Quiz.from_dict(text.quiz)
     if attempts_left(user_id, module.id, quiz) == 0:
         raise AttemptsExhausted()
+    quiz = quiz.for_form(None)  # a quiz with parallel forms: the student takes one form only
     public_id = secrets.token_hex(16)
     question_order, choice_orders = shuffled_order(quiz, seed=public_id)
     attempt = QuizAttempt(
         public_id=public_id, user_id=user_id, module_id=module.id, lang=text.lang,
-        number=submitted_count(user_id, module.id) + 1, status="in_progress", quiz_snapshot=text.quiz,
+        number=submitted_count(user_id, module.id) + 1, status="in_progress", quiz_snapshot=quiz.to_dict(),
         question_order=question_order, choice_orders=choice_orders,
     )
     db.session.add(attempt)

@@ -54,6 +54,7 @@ def test_snapshot_shape() -> None:
         "unit",
         "section",
         "section_id",
+        "form",
     }
     assert set(single["choices"][0]) == {"id", "text_html", "correct", "feedback_html", "misconception"}
     assert data["questions"][3]["numeric"] == {"low": 1.05, "high": 1.15, "source": "1.1 ± 0.05"}
