@@ -282,6 +282,16 @@ def test_05_per_person_chart_question_follows_the_data(lang):
     assert totals[0][2023] < totals[1][2023] / 2, "the 'Korea as a whole' distractor must be false"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_08_statement_question_quotes_the_data_correctly(lang):
+    korea, world = emissions("South Korea", "co2_per_capita_t"), emissions("World", "co2_per_capita_t")
+    block = question_block("08", lang, "q-action-statement-number")
+    keyed = next(line for line in block.splitlines() if line.startswith("- (x)"))
+    assert f"{korea[2023]:.2f}" in keyed and f"{korea[2023] / world[2023]:.1f}" in keyed and "2023" in keyed
+    # the baseline distractor quotes GISTEMP's 2024 value, which is relative to 1951-1980
+    assert f"{gistemp()[2024]:.2f} °C" in block
+
+
 # ---------------------------------------------------------------------------------------------------
 # every chart in modules 05-08 uses a shipped dataset, existing columns and years inside the data
 
