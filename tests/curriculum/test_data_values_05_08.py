@@ -259,6 +259,9 @@ def test_06_methane_figures_name_the_noaa_network(lang):
     assert "1,942 ppb" in text, "the WMO figure is quoted beside NOAA's, as a different network"
     network = "global air sampling network" if lang == "en" else "전 지구 대기 채집 관측망"
     assert network in text
+    module_02_file = COURSE / f"02-energy-balance.{lang}.md"
+    module_02 = " ".join(module_02_file.read_text(encoding="utf-8").split(QUIZ_MARKER)[0].split())
+    assert f"{methane[latest]:,.1f} ppb" in module_02 and network in module_02, "module 02 names the network too"
 
 
 @pytest.mark.parametrize("lang", LANGS)
