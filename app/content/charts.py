@@ -20,7 +20,7 @@ from app.content.problems import Problem
 
 CHART_TYPES = ("line", "bar")
 REQUIRED_KEYS = ("dataset", "type", "x", "y", "title")
-OPTIONAL_KEYS = ("x_label", "y_label", "units", "x_range", "y_range", "annotations")
+OPTIONAL_KEYS = ("x_label", "y_label", "units", "x_range", "y_range", "annotations", "where")
 CHART_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 ANNOTATION_KEYS = ("x", "label")
 
@@ -85,6 +85,8 @@ class ChartSpec:
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     annotations: tuple[Annotation, ...] = ()
+    # Only rows whose column equals the value, e.g. (("country", "South Korea"),) in a long-format table.
+    where: tuple[tuple[str, float | str], ...] = ()
 
 
 def chart_labels(lang: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -156,6 +158,7 @@ def parse_chart_spec(
     y_range = _range(fields.get("y_range"), "y_range", error)
     located_annotations = _annotations(fields.get("annotations"), error)
     annotations = tuple(annotation for annotation, _ in located_annotations)
+    where = _where(fields.get("where"), dataset, error)
     if any(p.is_error for p in problems) or dataset is None or chart_type is None:
         return None, problems
     assert x_column is not None and y_column is not None  # required keys were checked above
@@ -171,13 +174,15 @@ def parse_chart_spec(
         x_range=x_range,
         y_range=y_range,
         annotations=annotations,
+        where=where,
     )
     if x_range is not None and not dataset.is_numeric(x_column):
         error(fields["x_range"].line, f"x_range needs a numeric x column; '{x_column}' is text")
         return None, problems
     rows = select_rows(spec, dataset)
     if not any(y is not None for _, y in rows):
-        error(fence_line, "the chart has no values to draw" + (" in x_range" if x_range else ""))
+        scope = " and ".join(part for part in ("x_range" if x_range else "", "where" if where else "") if part)
+        error(fence_line, "the chart has no values to draw" + (f" in {scope}" if scope else ""))
         return None, problems
     for annotation, line in located_annotations:
         if not _annotation_fits(annotation, spec, rows):
@@ -190,8 +195,10 @@ def parse_chart_spec(
 def select_rows(spec: ChartSpec, dataset: Dataset) -> list[Point]:
     """The (x, y) pairs the chart draws: rows with an x value, inside ``x_range`` if given."""
     pairs: list[Point] = []
-    for x, y in zip(dataset.values(spec.x), dataset.values(spec.y), strict=True):
-        if x is None:
+    filters = [(dataset.values(column), wanted) for column, wanted in spec.where]
+    keep = [all(_same_cell(cells[i], wanted) for cells, wanted in filters) for i in range(len(dataset.rows))]
+    for x, y, kept in zip(dataset.values(spec.x), dataset.values(spec.y), keep, strict=True):
+        if x is None or not kept:
             continue
         if spec.x_range is not None and isinstance(x, float) and not spec.x_range[0] <= x <= spec.x_range[1]:
             continue
@@ -274,6 +281,37 @@ def _range(located: Located | None, key: str, error: Report) -> tuple[float, flo
         error(located.line, f"'{key}' must go from the smaller to the larger number")
         return None
     return low, high
+
+
+def _where(
+    located: Located | None, dataset: Dataset | None, error: Report
+) -> tuple[tuple[str, float | str], ...]:
+    """``where: {column: value, ...}``: keep only the rows that match every pair."""
+    if located is None:
+        return ()
+    if not isinstance(located.value, dict) or not located.value:
+        error(located.line, "'where' must be pairs of column and value, like {country: South Korea}")
+        return ()
+    pairs: list[tuple[str, float | str]] = []
+    for column, value in located.value.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            error(located.line, f"'where' value for '{column}' must be one number or text")
+            continue
+        if dataset is not None and column not in dataset.columns:
+            error(
+                located.line,
+                f"'where' names column '{column}', which dataset '{dataset.name}' does not have "
+                f"(columns: {', '.join(dataset.columns)})",
+            )
+            continue
+        pairs.append((str(column), float(value) if isinstance(value, (int, float)) else value))
+    return tuple(pairs)
+
+
+def _same_cell(cell: Cell, wanted: float | str) -> bool:
+    if isinstance(cell, float) and isinstance(wanted, float):
+        return math.isclose(cell, wanted)
+    return cell is not None and str(cell) == str(wanted)
 
 
 def _annotations(located: Located | None, error: Report) -> list[tuple[Annotation, int]]:

@@ -46,6 +46,7 @@ from app.content.sources import (
     CourseSource,
     ModuleSource,
 )
+from app.content.terms import lint_course_terms
 
 COURSE_KEYS = ("title", "summary", "level", "hours", "principles", "order")
 COURSE_REQUIRED = ("title", "summary", "level", "hours", "principles")
@@ -222,6 +223,7 @@ def _parse_course(folder: Path, datasets: DatasetStore) -> tuple[CourseSource | 
             problems.extend(check_catalogue(catalogue, [
                 CourseFileFacts(str(f.path), f.slug, f.lang, f.tags, f.headings) for f in files]))
     problems.extend(similar_items_problems([(str(f.path), f.slug, f.lang, f.questions) for f in files]))
+    problems.extend(lint_course_terms(folder))  # terms.<lang>.yml: one vocabulary per language
 
     used = {name for module_file in files for name in module_file.datasets}
     if meta is None or any(p.is_error for p in problems if p.path == str(course_yml)) or not SLUG_RE.match(folder.name):

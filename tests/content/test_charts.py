@@ -255,7 +255,7 @@ def test_dataset_sidecar_must_say_where_the_data_comes_from(tmp_path: Path) -> N
         ("a.yml", 1, "sidecar needs 'units' (text)"),
         ("a.yml", 1, "sidecar needs 'source' (text)"),
         ("a.yml", 1, "sidecar needs 'source_url' (text)"),
-        ("a.yml", 1, "sidecar needs 'licence' or 'terms' (text)"),
+        ("a.yml", 1, "sidecar needs 'licence', 'terms' or 'licence_terms' (text)"),
         ("a.yml", 2, "'columns' describes 'z', which is not a column of a.csv"),
         ("orphan.yml", 1, "sidecar without a dataset: no orphan.csv"),
     ]
@@ -287,3 +287,57 @@ def test_nice_ticks(low: float, high: float, ticks: list[float], decimals: int) 
 )
 def test_format_number(value: float, text: str) -> None:
     assert format_number(value) == text
+
+
+@pytest.fixture
+def long_table(tmp_path: Path) -> DatasetStore:
+    (tmp_path / "emissions.csv").write_text(
+        "year,country,per_person\n2022,Korea,11.6\n2022,World,4.6\n2023,Korea,11.2\n2023,World,4.7\n"
+    )
+    (tmp_path / "emissions.yml").write_text(
+        "title: Emissions\nunits: t per person\nsource: Test\nsource_url: https://example.org\nterms: Test data.\n"
+    )
+    return DatasetStore(tmp_path)
+
+
+def test_where_draws_one_country_of_a_long_table(long_table: DatasetStore) -> None:
+    html = chart_html(
+        "dataset: emissions\ntype: line\nx: year\ny: per_person\ntitle: K\nwhere: {country: Korea}\n", long_table
+    )
+    table = html.split("<table", 1)[1]
+    assert "11.6" in table and "11.2" in table
+    assert "4.6" not in table and "4.7" not in table
+
+
+def test_where_with_a_year_compares_countries_in_one_year(long_table: DatasetStore) -> None:
+    html = chart_html(
+        "dataset: emissions\ntype: bar\nx: country\ny: per_person\ntitle: In 2023\nwhere: {year: 2023}\n", long_table
+    )
+    table = html.split("<table", 1)[1]
+    assert "11.2" in table and "4.7" in table and "11.6" not in table
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("{nation: Korea}", "'where' names column 'nation', which dataset 'emissions' does not have "
+         "(columns: year, country, per_person)"),
+        ("[Korea]", "'where' must be pairs of column and value, like {country: South Korea}"),
+    ],
+)
+def test_where_errors_name_the_line(long_table: DatasetStore, where: str, message: str) -> None:
+    spec, problems = parse_chart_spec(
+        f"dataset: emissions\ntype: line\nx: year\ny: per_person\ntitle: K\nwhere: {where}\n",
+        path="m.md", first_line=2, datasets=long_table,
+    )
+    assert spec is None
+    assert [(p.line, p.message) for p in problems] == [(7, message)]
+
+
+def test_where_that_matches_nothing_is_reported(long_table: DatasetStore) -> None:
+    spec, problems = parse_chart_spec(
+        "dataset: emissions\ntype: line\nx: year\ny: per_person\ntitle: K\nwhere: {country: Japan}\n",
+        path="m.md", first_line=2, datasets=long_table,
+    )
+    assert spec is None
+    assert [p.message for p in problems] == ["the chart has no values to draw in where"]

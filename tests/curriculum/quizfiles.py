@@ -17,6 +17,8 @@ COURSES = ROOT / "courses"
 DATA = COURSES / "_data"
 
 QUIZ_MARKER = "<!-- quiz -->"
+# Parallel forms (docs/authoring-quizzes.md): "<!-- quiz form: A -->" starts form A instead of QUIZ_MARKER.
+QUIZ_FORM_MARKER = re.compile(r"^<!--\s*quiz\s+form:\s*(?P<label>[A-Z])\s*-->$")
 MODULE_NAME = re.compile(r"^(?P<num>\d\d)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|ko)\.md$")
 
 QUESTION_KEYS = {"id", "points", "explanation", "answer", "number", "unit", "accept", "misconception"}
@@ -122,9 +124,23 @@ class ModuleFile:
 
     @property
     def questions(self) -> list[Question]:
+        """Every question of the quiz, all forms together, in file order."""
+        return [q for form in self.forms.values() for q in form]
+
+    @property
+    def forms(self) -> dict[str, list[Question]]:
+        """Questions per form label; a quiz without form markers is the single form ''."""
         if self.quiz_text is None:
-            return []
-        return parse_questions(self.quiz_text, self.quiz_first_line or 1)
+            return {}
+        lines = self.quiz_text.split("\n")
+        starts = [(i, m["label"]) for i, line in enumerate(lines) if (m := QUIZ_FORM_MARKER.match(line.strip()))]
+        if not starts:
+            return {"": parse_questions(self.quiz_text, self.quiz_first_line or 1)}
+        forms = {}
+        for n, (start, label) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+            forms[label] = parse_questions("\n".join(lines[start + 1:end]), (self.quiz_first_line or 1) + start + 1)
+        return forms
 
 
 def parse_number(spec: str) -> tuple[float, float]:
@@ -157,12 +173,17 @@ def read_module(path: Path) -> ModuleFile:
     rest = lines[end + 1 :]
     body_first_line = end + 2
     marker = next((i for i, line in enumerate(rest) if line.strip() == QUIZ_MARKER), None)
-    if marker is None:
+    form = next((i for i, line in enumerate(rest) if QUIZ_FORM_MARKER.match(line.strip())), None)
+    if marker is None and form is None:
         body, quiz_text, quiz_first_line = "\n".join(rest), None, None
-    else:
+    elif marker is not None:
         body = "\n".join(rest[:marker])
         quiz_text = "\n".join(rest[marker + 1 :])
         quiz_first_line = body_first_line + marker + 1
+    else:  # parallel forms: the quiz text starts at (and keeps) the first form marker
+        body = "\n".join(rest[:form])
+        quiz_text = "\n".join(rest[form:])
+        quiz_first_line = body_first_line + form
     return ModuleFile(path, name["num"], name["slug"], name["lang"], meta, body, body_first_line,
                       quiz_text, quiz_first_line)
 

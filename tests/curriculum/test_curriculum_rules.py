@@ -273,12 +273,13 @@ def test_shipped_dataset_has_a_readable_sidecar(csv):
 def test_quiz_has_the_planned_size_and_variety(stem, lang):
     mod = module(stem, lang)
     assert mod.quiz_text is not None, f"{where(mod)}: no '<!-- quiz -->' section"
-    questions = mod.questions
-    low, high = DIAGNOSTIC_QUESTIONS if mod.is_diagnostic else QUIZ_QUESTIONS
-    assert low <= len(questions) <= high, f"{where(mod)}: {len(questions)} questions, want {low}-{high}"
-    types = {q.type for q in questions} - {None, "mixed"}
-    want = DIAGNOSTIC_MIN_TYPES if mod.is_diagnostic else QUIZ_MIN_TYPES
-    assert len(types) >= want, f"{where(mod)}: {len(types)} types {sorted(types)}, want at least {want}"
+    for label, questions in mod.forms.items():  # each parallel form is a whole quiz on its own
+        here = where(mod) + (f" form {label}" if label else "")
+        low, high = DIAGNOSTIC_QUESTIONS if mod.is_diagnostic else QUIZ_QUESTIONS
+        assert low <= len(questions) <= high, f"{here}: {len(questions)} questions, want {low}-{high}"
+        types = {q.type for q in questions} - {None, "mixed"}
+        want = DIAGNOSTIC_MIN_TYPES if mod.is_diagnostic else QUIZ_MIN_TYPES
+        assert len(types) >= want, f"{here}: {len(types)} types {sorted(types)}, want at least {want}"
 
 
 @every_file
@@ -383,13 +384,61 @@ def test_diagnostic_gives_nothing_away_and_does_not_grade(lang):
 def test_diagnostic_covers_every_foundation_principle(lang):
     mod = module(DIAGNOSTIC, lang)
     assert mod.meta["principles"] == FOUNDATION_PRINCIPLES
-    covered = set()
-    for q in mod.questions:
-        match = re.match(r"^diag-(ep[1-7]|gp)-[a-z0-9-]+$", q.id or "")
-        assert match, f"{where(mod, q.line)}: diagnostic ids are diag-<principle>-<topic>, got {q.id!r}"
-        covered.add(match.group(1).upper())
-    missing = sorted(set(FOUNDATION_PRINCIPLES) - covered)
-    assert not missing, f"{where(mod)}: no question for {missing}"
+    for label, questions in mod.forms.items():
+        covered = set()
+        for q in questions:
+            match = re.match(r"^diag-(ep[1-7]|gp)-[a-z0-9-]+$", q.id or "")
+            assert match, f"{where(mod, q.line)}: diagnostic ids are diag-<principle>-<topic>, got {q.id!r}"
+            covered.add(match.group(1).upper())
+        missing = sorted(set(FOUNDATION_PRINCIPLES) - covered)
+        assert not missing, f"{where(mod)} form {label}: no question for {missing}"
+
+
+def principle_counts(questions) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for q in questions:
+        principle = (q.id or "").split("-")[1]
+        counts[principle] = counts.get(principle, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_diagnostic_has_two_parallel_forms_on_the_same_ideas(lang):
+    """Form A before, form B after (or crossed over): 15 different items each, same principles and misconceptions."""
+    mod = module(DIAGNOSTIC, lang)
+    forms = mod.forms
+    assert sorted(forms) == ["A", "B"], f"{where(mod)}: forms {sorted(forms)}, want A and B"
+    a, b = forms["A"], forms["B"]
+    assert len(a) == len(b) == 15
+    assert not {q.id for q in a} & {q.id for q in b}, "the forms share question ids"
+    assert principle_counts(a) == principle_counts(b), "the forms weight the principles differently"
+    tags_a = {t for q in a for t in q.misconception_tags}
+    tags_b = {t for q in b for t in q.misconception_tags}
+    assert tags_a == tags_b, f"only in A: {sorted(tags_a - tags_b)}, only in B: {sorted(tags_b - tags_a)}"
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _item_text(q) -> str:
+    """What a student reads: the question, its choices, pairs or items (not the feedback)."""
+    parts = [q.heading, *(c.text for c in q.choices), *(f"{a} {b}" for a, b in q.pairs), *q.order_items]
+    return _words(" ".join(parts))
+
+
+def test_no_diagnostic_item_repeats_a_module_quiz_item():
+    """Neither form may reuse a module quiz question: the after-check would then measure memory of the quiz."""
+    import difflib
+
+    module_items = [(stem, q) for stem in CONTENT_MODULES for q in module(stem, "en").questions]
+    repeats = []
+    for q in module(DIAGNOSTIC, "en").questions:
+        for stem, m in module_items:
+            ratio = difflib.SequenceMatcher(None, _item_text(q), _item_text(m)).ratio()
+            if ratio >= 0.6:
+                repeats.append(f"{q.id} ~ {stem} {m.id} ({ratio:.2f})")
+    assert not repeats, "diagnostic items too close to module quiz items:\n" + "\n".join(repeats)
 
 
 # --- docs/curriculum.md agrees with the modules -----------------------------------------------------------
