@@ -277,6 +277,45 @@ def test_editing_or_removing_an_assignment_keeps_student_work(app, client, sampl
         assert db.session.scalar(select(ModuleProgress.completed_at)) is not None
 
 
+def test_a_due_date_in_the_past_needs_a_confirmation_and_keeps_what_was_typed(app, client, sample_course):
+    owner, class_id, _code = _teacher_class(app)
+    _login(client, owner)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "reading"))
+    data = {"item": f"m:{module_id}", "due": "2020-03-01T09:00", "note": "Read before Monday"}
+    response = client.post(f"/teach/classes/{class_id}/assignments/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already passed" in page and 'name="past_due_ok"' in page
+    assert 'value="2020-03-01T09:00"' in page and "Read before Monday" in page  # nothing typed is lost
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(assignments.Assignment)) == 0
+
+    response = client.post(f"/teach/classes/{class_id}/assignments/new", data={**data, "past_due_ok": "y"})
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        assignment = db.session.scalar(select(assignments.Assignment))
+        assert (assignment.due_at.year, assignment.note) == (2020, "Read before Monday")
+
+    # editing only the note of an overdue assignment asks nothing again; moving it to another past date does
+    edit = f"/teach/classes/{class_id}/assignments/{assignment.id}"
+    assert client.post(edit, data={"due": "2020-03-01T09:00", "note": "Late is fine"}).status_code in (302, 303)
+    assert "already passed" in client.post(edit, data={"due": "2020-04-01T09:00", "note": "x"}).get_data(as_text=True)
+
+
+def test_a_due_date_in_the_future_is_saved_without_a_question(app, client, sample_course):
+    owner, class_id, _code = _teacher_class(app)
+    _login(client, owner)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "reading"))
+    future = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/teach/classes/{class_id}/assignments/new",
+                           data={"item": f"m:{module_id}", "due": future, "note": ""})
+    assert response.status_code in (302, 303)
+    page = client.get(f"/teach/classes/{class_id}/assignments/new").get_data(as_text=True)
+    assert 'name="past_due_ok"' not in page
+
+
 def _submit_quiz(app, client, student, *, right: bool):
     from tests.test_quiz_flow import _answers, _attempt
 

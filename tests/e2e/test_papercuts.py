@@ -55,3 +55,40 @@ def test_admin_restores_the_original_file_text_after_two_drafts_and_a_publish(pa
         "\r\n", "\n")
     page.goto("/courses/sample/reading")
     expect(page.get_by_text("Carbon dioxide keeps rising.")).to_be_visible()
+
+
+def test_a_deactivated_student_is_told_whom_to_ask_only_with_the_right_password(page, axe):
+    student = make_user("student", active=False)
+    _log_in(page, student.email, "not the password")
+    expect(page.get_by_text("The email or password is not right.")).to_be_visible()
+    _log_in(page, student.email)
+    expect(page.get_by_text("This account has been deactivated, so it cannot log in. Ask your teacher")).to_be_visible()
+    expect(page.get_by_text("The email or password is not right.")).to_have_count(0)
+    assert_accessible(axe, page)
+
+
+def test_a_due_date_in_the_past_is_kept_only_after_the_teacher_confirms_it(page, axe, app, sample_course):
+    from app.extensions import db
+    from app.models import ClassTeacher, SchoolClass
+
+    teacher = make_user("teacher")
+    with app.app_context():
+        school_class = SchoolClass(name="9-1 Science", school="Ondo Middle", term="2026", owner_id=teacher.id)
+        db.session.add(school_class)
+        db.session.flush()
+        db.session.add(ClassTeacher(class_id=school_class.id, user_id=teacher.id))
+        db.session.commit()
+        class_id = school_class.id
+    _log_in(page, teacher.email)
+    page.goto(f"/teach/classes/{class_id}/assignments/new")
+    page.get_by_label("Module or course").select_option(label="Reading the record")
+    page.get_by_label("Due (optional)").fill("2020-03-01T09:00")
+    page.get_by_label("Note for students (optional)").fill("Catch-up reading")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("have already passed")).to_be_visible()
+    expect(page.get_by_label("Due (optional)")).to_have_value("2020-03-01T09:00")
+    expect(page.get_by_label("Note for students (optional)")).to_have_value("Catch-up reading")
+    assert_accessible(axe, page)
+    page.get_by_label("Yes, keep this date in the past").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("Assigned.")).to_be_visible()
