@@ -388,6 +388,37 @@ def test_item_analysis_shares_and_misconceptions(app, client, sample_course):
     assert export.data.startswith(b"\xef\xbb\xbf") and b"75" in export.data
 
 
+def test_all_classes_analysis_shows_a_teacher_only_the_classes_they_teach(app, client, sample_course):
+    owner, first_id, first_code = _teacher_class(app)
+    with app.app_context():
+        second = classes.create_class(db.session.get(User, owner.id), name="10-4 Science", school="Pohang High",
+                                      term="2026")
+        second_code = second.join_code
+    other_teacher, _other_id, other_code = _teacher_class(app)
+    for code, count in ((first_code, 2), (second_code, 1), (other_code, 3)):
+        for _ in range(count):
+            student = make_user()
+            with app.app_context():
+                classes.join_with_code(db.session.get(User, student.id), code)
+            _submit_quiz(app, client, student, right=False)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
+    _login(client, owner)
+    class_page = client.get(f"/teach/classes/{first_id}/analysis/{module_id}").get_data(as_text=True)
+    assert f'href="/teach/analysis/{module_id}"' in class_page  # linked from the class's analysis
+    page = client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+    assert "Latest attempt of 3 students" in page and "all the classes you teach" in page
+    client.post("/auth/logout")
+    _login(client, other_teacher)
+    assert "Latest attempt of 3 students" in client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    _login(client, make_user(Role.TEACHER))
+    assert "No submitted attempts yet." in client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    _login(client, make_user(Role.ADMIN))
+    assert "Latest attempt of 6 students" in client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("endpoint", ["gradebook", "analysis"])
 def test_gradebook_and_analysis_queries_do_not_grow_with_class_size(app, client, sample_course, count_queries,
                                                                     endpoint):

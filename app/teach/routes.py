@@ -319,12 +319,16 @@ def learning_gain(class_id: int, module_id: int):
 
 
 @bp.route("/analysis/<int:module_id>")
-@roles_required(Role.ADMIN)
+@staff
 def all_classes_analysis(module_id: int):
+    """One module across classes: a teacher's own classes (owner or co-teacher); an admin's, every student."""
     module, course = _module_or_404(module_id)
-    questions, students = assignments.item_analysis(module.id, class_id=None)
+    every_student = current_user.role == Role.ADMIN
+    questions, students = assignments.item_analysis(
+        module.id, class_id=None, teacher_id=None if every_student else current_user.id)
     return render_template("teach/analysis.html", school_class=None, module=module, course=course,
-                           questions=questions, students=students, title=_module_title(module))
+                           questions=questions, students=students, title=_module_title(module),
+                           every_student=every_student)
 
 
 def _module_title(module: Module) -> str:
