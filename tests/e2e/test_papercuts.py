@@ -92,3 +92,46 @@ def test_a_due_date_in_the_past_is_kept_only_after_the_teacher_confirms_it(page,
     page.get_by_label("Yes, keep this date in the past").check()
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_text("Assigned.")).to_be_visible()
+
+
+def test_the_editor_numbers_its_lines_and_each_lint_error_jumps_to_its_line(page, axe, sample_course):
+    admin = make_user("admin")
+    _log_in(page, admin.email)
+    page.goto(EDIT)
+    editor = page.get_by_label("Module text (Markdown)")
+    editor.fill(editor.input_value().replace("minutes: 15", "minutes: lots"))
+    page.get_by_role("button", name="Preview").click()
+    gutter = page.locator(".editor-gutter")
+    expect(gutter).to_be_visible()
+    lines = editor.input_value().count("\n") + 1
+    expect(gutter.locator("span")).to_have_count(lines)
+    assert_accessible(axe, page)
+
+    page.get_by_role("link", name="01-reading.en.md:4").click()
+    expect(editor).to_be_focused()
+    selected = editor.evaluate("e => e.value.slice(e.selectionStart, e.selectionEnd)")
+    line = editor.evaluate("e => e.value.slice(0, e.selectionStart).split('\\n').length")
+    assert (line, selected) == (4, "minutes: lots")
+    expect(gutter.locator(".current")).to_have_text("4\n")
+
+    # typing keeps the numbers in step, and the text box still submits as a plain form
+    editor.press("End")
+    editor.press("Enter")
+    expect(gutter.locator("span")).to_have_count(lines + 1)
+
+
+def test_without_javascript_the_editor_is_a_plain_textarea_that_still_previews(browser, live_server, sample_course):
+    admin = make_user("admin")
+    context = browser.new_context(base_url=live_server, locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _log_in(page, admin.email)
+        page.goto(EDIT)
+        editor = page.get_by_label("Module text (Markdown)")
+        editor.fill(editor.input_value().replace("minutes: 15", "minutes: lots"))
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator(".editor-gutter")).to_have_count(0)
+        expect(page.get_by_role("link", name="01-reading.en.md:4")).to_have_attribute("href", "#source")
+        expect(page.get_by_text("'minutes' must be a whole number")).to_be_visible()
+    finally:
+        context.close()
