@@ -48,8 +48,8 @@ test-postgres:
 
 # After adding strings: extract them and merge into the Korean catalogue, then translate the new entries.
 catalogue: $(VENV)/.dev
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $(VENV)/messages.pot .
-	$(BIN)/pybabel update -q -N -i $(VENV)/messages.pot -d app/translations
+	$(BIN)/pybabel -q extract --no-wrap -F babel.cfg -k _l -k lazy_gettext -o $(VENV)/messages.pot .
+	$(BIN)/pybabel -q update --no-wrap -N -i $(VENV)/messages.pot -d app/translations
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -153,5 +153,22 @@ def register_content_commands(app: Flask) -> None:
         if conversion.skipped:
             raise SystemExit(1)
 
+    mail = AppGroup("mail", help="The development outbox (MAIL_BACKEND=outbox).")
+
+    @mail.command("last")
+    @click.option("--to", "to", help="Only messages sent to this address.")
+    def mail_last(to: str | None) -> None:
+        """Print the newest message of the outbox, decoded (links whole), with its file name."""
+        from app.mail import outbox_messages, read_outbox_message
+
+        outbox = Path(app.config["MAIL_OUTBOX_PATH"])
+        paths = outbox_messages(outbox, to)
+        if not paths:
+            click.echo(f"no message{f' to {to}' if to else ''} in {outbox}", err=True)
+            raise SystemExit(1)
+        click.echo(f"# {paths[-1]}")
+        click.echo(read_outbox_message(paths[-1]), nl=False)
+
     app.cli.add_command(courses)
     app.cli.add_command(quiz)
+    app.cli.add_command(mail)

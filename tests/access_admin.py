@@ -31,6 +31,7 @@ ADMIN_ACCESS: list[tuple[str, str, str, dict]] = [
     ("admin.edit_module", "GET", f"{MODULE}/en", ADMIN_ONLY),
     ("admin.module_history", "GET", f"{MODULE}/ko/history", ADMIN_ONLY),
     ("admin.rollback", "POST", f"{MODULE}/en/rollback/999999", ADMIN_404),
+    ("admin.rollback", "GET", f"{MODULE}/en/rollback/999999", ADMIN_404),
     ("admin.course_media", "GET", "/admin/media/sample/none.png",
      {"anonymous": "login", "student": 404, "teacher": 404, "admin": 404}),
 ]

@@ -97,7 +97,7 @@ def client(app) -> CSRFClient:
 def outbox(app) -> Path:
     path = Path(app.config["MAIL_OUTBOX_PATH"])
     path.mkdir(parents=True, exist_ok=True)
-    for message in path.glob("*.eml"):
+    for message in [*path.glob("*.eml"), *path.glob("*.txt")]:
         message.unlink()
     return path
 

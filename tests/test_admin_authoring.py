@@ -100,6 +100,10 @@ def test_history_lists_revisions_with_author_and_diff_and_rollback_restores(app,
     assert 'class="diff-del"><td><pre>-Carbon dioxide keeps rising.</pre>' in diff
     assert "+CO2 keeps &lt;em&gt;rising&lt;/em&gt; fast." in diff  # escaped, never rendered
 
+    confirm = client.get(f"{EDIT}/rollback/{first_id}").get_data(as_text=True)
+    assert f"Publish version #{first_id} now" in confirm
+    assert "+Carbon dioxide keeps rising." in confirm  # what comes back, before anything goes live
+    assert "Carbon dioxide keeps rising." not in student_client.get("/courses/sample/reading").get_data(as_text=True)
     response = client.post(f"{EDIT}/rollback/{first_id}")
     assert response.status_code in (302, 303)
     assert "Carbon dioxide keeps rising." in student_client.get("/courses/sample/reading").get_data(as_text=True)
@@ -187,3 +191,55 @@ def test_course_pages_list_modules_without_a_query_per_row(app, client, admin, c
     with count_queries() as statements:
         client.get("/admin/courses/sample")
     assert len(statements) == few
+
+
+def _history_rows(client) -> list[str]:
+    page = client.get(f"{EDIT}/history").get_data(as_text=True)
+    body = page[page.index("<tbody>", page.index('class="data history"')):page.index("</tbody>",
+                                                                                   page.index('class="data history"'))]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "<tr" + row)).strip() for row in body.split("<tr")[1:]]
+
+
+def test_history_is_a_timeline_with_the_file_version_first_and_the_live_version_marked(app, client, admin):
+    original = _source(client, EDIT)
+    rows = _history_rows(client)
+    assert len(rows) == 1 and "Loaded from the course files" in rows[0] and "Live: students see this" in rows[0]
+    assert "Restore" not in rows[0]  # restoring what is live means nothing
+
+    one = original.replace("Carbon dioxide keeps rising.", "Edit one.")
+    two = original.replace("Carbon dioxide keeps rising.", "Edit two.")
+    client.post(EDIT, data={"source": one, "save": "Save draft"})
+    client.post(EDIT, data={"source": two, "save": "Save draft"})
+    rows = _history_rows(client)
+    # newest first; the file version stays the oldest row, and it is still what students see
+    numbers = [int(r.split(" ")[0].lstrip("#")) for r in rows]
+    assert numbers == sorted(numbers, reverse=True)
+    assert "Draft (students do not see it)" in rows[0] and "Draft (students do not see it)" in rows[1]
+    assert "Loaded from the course files" in rows[2] and "Live: students see this" in rows[2]
+    assert not any("Restore" in row for row in rows)  # drafts were never live; the file version is live
+
+    client.post(EDIT, data={"source": two, "publish": "Publish"})
+    rows = _history_rows(client)
+    assert "Published" in rows[0] and "Live: students see this" in rows[0]
+    assert "Restore" in rows[-1] and "Loaded from the course files" in rows[-1]
+    assert not any("Restore" in row for row in rows[:-1])
+    with app.app_context():
+        files = db.session.scalar(select(ModuleRevision).where(ModuleRevision.kind == "files"))
+        draft = db.session.scalar(select(ModuleRevision).where(ModuleRevision.kind == "draft"))
+        assert files.source_markdown == original and files.id < draft.id
+
+    # restoring the oldest row brings back the original file text, not an edit
+    client.post(f"{EDIT}/rollback/{files.id}")
+    assert _published(app, "reading").source_markdown == original
+    rows = _history_rows(client)
+    assert f"Restored version #{files.id}" in rows[0] and "Live: students see this" in rows[0]
+    assert "Live" not in " ".join(rows[1:])
+
+
+def test_a_draft_cannot_be_restored_as_if_it_had_been_live(app, client, admin):
+    client.post(EDIT, data={"source": _source(client, EDIT) + "\nDraft line.\n", "save": "Save draft"})
+    with app.app_context():
+        draft = db.session.scalar(select(ModuleRevision).where(ModuleRevision.kind == "draft"))
+    assert client.get(f"{EDIT}/rollback/{draft.id}").status_code == 404
+    assert client.post(f"{EDIT}/rollback/{draft.id}").status_code == 404
+    assert "Draft line." not in _published(app, "reading").source_markdown

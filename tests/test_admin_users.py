@@ -132,6 +132,29 @@ def test_audit_log_filters_by_actor_action_and_date(app, client, login_as):
     assert "old-course" in page and "alpha@x" not in page
 
 
+def test_audit_details_read_as_sentences_in_english_and_korean(app, client, login_as):
+    admin = login_as("admin")
+    with app.app_context():
+        db.session.add_all([
+            AuditEntry(actor_id=admin.id, actor_name=admin.name, action="user.role", object_label="alpha@x",
+                       details={"before": "student", "after": "teacher"}),
+            AuditEntry(actor_id=admin.id, actor_name=admin.name, action="module.rollback",
+                       object_label="sample/reading (ko)", details={"lang": "ko", "note": "#12"}),
+            AuditEntry(actor_id=admin.id, actor_name=admin.name, action="upload.create", object_label="sample",
+                       details={"name": "chart.png", "size": 52_000, "extra": "kept"}),
+        ])
+        db.session.commit()
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Role changed from Student to Teacher." in page
+    assert "Version #12 of the Korean text is live again." in page
+    assert "Image “chart.png” uploaded (50.8 kB). extra: kept" in page  # an unknown key is still shown
+    assert "before=student" not in page and "after=teacher" not in page
+    client.post("/language", data={"language": "ko"})
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "역할이 학생에서 교사(으)로 바뀌었습니다." in page
+    assert "한국어 글의 버전 #12이(가) 다시 게시되었습니다." in page
+
+
 def test_every_admin_authoring_action_is_audited(app, client, login_as, sample_course):
     login_as("admin")
     client.post("/admin/courses/sample/modules/new", data={"slug": "extra", "title": "Extra"})

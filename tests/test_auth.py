@@ -78,11 +78,20 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, auth):
     assert client.get("/dashboard").status_code in (302, 303)
 
 
-def test_inactive_account_cannot_log_in(client, auth):
-    user = make_user(active=False)
+@pytest.mark.parametrize(("role", "whom"), [("student", "Ask your teacher"), ("teacher", "Ask an administrator")])
+def test_deactivated_account_with_the_right_password_is_told_so_and_whom_to_ask(client, auth, role, whom):
+    user = make_user(role, active=False)
     page = auth.login(user.email).get_data(as_text=True)
-    assert "The email or password is not right." in page
+    assert "This account has been deactivated" in page and whom in page
+    assert "The email or password is not right." not in page  # no detour through password resets
     assert client.get("/dashboard").status_code in (302, 303)
+
+
+def test_deactivated_account_with_a_wrong_password_looks_like_any_wrong_password(client, auth):
+    user = make_user(active=False)
+    page = auth.login(user.email, "not the password").get_data(as_text=True)
+    assert "The email or password is not right." in page
+    assert "deactivated" not in page
 
 
 def test_logout_ends_the_session_and_a_replayed_cookie_is_refused(client, auth):

@@ -277,6 +277,45 @@ def test_editing_or_removing_an_assignment_keeps_student_work(app, client, sampl
         assert db.session.scalar(select(ModuleProgress.completed_at)) is not None
 
 
+def test_a_due_date_in_the_past_needs_a_confirmation_and_keeps_what_was_typed(app, client, sample_course):
+    owner, class_id, _code = _teacher_class(app)
+    _login(client, owner)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "reading"))
+    data = {"item": f"m:{module_id}", "due": "2020-03-01T09:00", "note": "Read before Monday"}
+    response = client.post(f"/teach/classes/{class_id}/assignments/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already passed" in page and 'name="past_due_ok"' in page
+    assert 'value="2020-03-01T09:00"' in page and "Read before Monday" in page  # nothing typed is lost
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(assignments.Assignment)) == 0
+
+    response = client.post(f"/teach/classes/{class_id}/assignments/new", data={**data, "past_due_ok": "y"})
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        assignment = db.session.scalar(select(assignments.Assignment))
+        assert (assignment.due_at.year, assignment.note) == (2020, "Read before Monday")
+
+    # editing only the note of an overdue assignment asks nothing again; moving it to another past date does
+    edit = f"/teach/classes/{class_id}/assignments/{assignment.id}"
+    assert client.post(edit, data={"due": "2020-03-01T09:00", "note": "Late is fine"}).status_code in (302, 303)
+    assert "already passed" in client.post(edit, data={"due": "2020-04-01T09:00", "note": "x"}).get_data(as_text=True)
+
+
+def test_a_due_date_in_the_future_is_saved_without_a_question(app, client, sample_course):
+    owner, class_id, _code = _teacher_class(app)
+    _login(client, owner)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "reading"))
+    future = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/teach/classes/{class_id}/assignments/new",
+                           data={"item": f"m:{module_id}", "due": future, "note": ""})
+    assert response.status_code in (302, 303)
+    page = client.get(f"/teach/classes/{class_id}/assignments/new").get_data(as_text=True)
+    assert 'name="past_due_ok"' not in page
+
+
 def _submit_quiz(app, client, student, *, right: bool):
     from tests.test_quiz_flow import _answers, _attempt
 
@@ -347,6 +386,37 @@ def test_item_analysis_shares_and_misconceptions(app, client, sample_course):
     _login(client, owner)
     export = client.get(f"/teach/classes/{class_id}/analysis/{module_id}.csv")
     assert export.data.startswith(b"\xef\xbb\xbf") and b"75" in export.data
+
+
+def test_all_classes_analysis_shows_a_teacher_only_the_classes_they_teach(app, client, sample_course):
+    owner, first_id, first_code = _teacher_class(app)
+    with app.app_context():
+        second = classes.create_class(db.session.get(User, owner.id), name="10-4 Science", school="Pohang High",
+                                      term="2026")
+        second_code = second.join_code
+    other_teacher, _other_id, other_code = _teacher_class(app)
+    for code, count in ((first_code, 2), (second_code, 1), (other_code, 3)):
+        for _ in range(count):
+            student = make_user()
+            with app.app_context():
+                classes.join_with_code(db.session.get(User, student.id), code)
+            _submit_quiz(app, client, student, right=False)
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
+    _login(client, owner)
+    class_page = client.get(f"/teach/classes/{first_id}/analysis/{module_id}").get_data(as_text=True)
+    assert f'href="/teach/analysis/{module_id}"' in class_page  # linked from the class's analysis
+    page = client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+    assert "Latest attempt of 3 students" in page and "all the classes you teach" in page
+    client.post("/auth/logout")
+    _login(client, other_teacher)
+    assert "Latest attempt of 3 students" in client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    _login(client, make_user(Role.TEACHER))
+    assert "No submitted attempts yet." in client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    _login(client, make_user(Role.ADMIN))
+    assert "Latest attempt of 6 students" in client.get(f"/teach/analysis/{module_id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("endpoint", ["gradebook", "analysis"])

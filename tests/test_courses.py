@@ -176,6 +176,23 @@ def test_no_markdown_is_rendered_while_serving_a_page(client, login_as, sample_c
         assert client.get(path).status_code == 200
 
 
+def test_prerequisites_are_shown_as_advice_on_the_module_and_course_pages(client, login_as, sample_course):
+    login_as("student")
+    quiz = client.get("/courses/sample/quiz")
+    page = quiz.get_data(as_text=True)
+    assert quiz.status_code == 200  # advice, not a lock: the module opens before its prerequisite is done
+    assert "Builds on" in page and "You can read it now; it may be easier after them." in page
+    assert 'href="/courses/sample/reading" lang="en">Reading the record</a>' in page
+    course = client.get("/courses/sample").get_data(as_text=True)
+    assert "Builds on:" in course and course.count("Builds on:") == 1  # only the quiz module has one
+
+    client.post("/courses/sample/reading/complete")
+    page = client.get("/courses/sample/quiz").get_data(as_text=True)
+    assert "You have completed the modules this one builds on." in page
+    assert "(completed)" in client.get("/courses/sample").get_data(as_text=True)
+    assert "Builds on" not in client.get("/courses/sample/reading").get_data(as_text=True)
+
+
 def test_module_page_query_count_is_a_small_constant(client, login_as, sample_course, count_queries):
     login_as("student")
     client.get("/courses/sample/reading")

@@ -219,14 +219,17 @@ def edit_module(course_slug: str, module_slug: str, lang: str):
         except authoring.CheckFailed as failed:
             check, status = failed.check, 422
             flash(_("Not saved: fix the errors listed next to the editor. Your text is kept below."), "error")
-    preview = None
-    if check is not None and check.rendered is not None:
-        # The same body and inline-check pieces as the student page (app/templates/learn/_module_body.html).
-        preview = {"parts": inline_checks.body_parts(check.rendered.body_html),
-                   "checks": inline_checks.build_checks(check.rendered.checks, module.id, quiz_labels())}
     return render_template("admin/module_edit.html", course=course, module=module, lang=lang, form=form,
-                           state=state, check=check, preview=preview,
+                           state=state, check=check, preview=_preview(module, check),
                            other_lang=next(x for x in LANGUAGES if x != lang)), status
+
+
+def _preview(module, check: authoring.TextCheck | None) -> dict | None:
+    """The same body and inline-check pieces as the student page (app/templates/learn/_module_body.html)."""
+    if check is None or check.rendered is None:
+        return None
+    return {"parts": inline_checks.body_parts(check.rendered.body_html),
+            "checks": inline_checks.build_checks(check.rendered.checks, module.id, quiz_labels())}
 
 
 @bp.route("/courses/<course_slug>/modules/<module_slug>/<lang>/history")
@@ -243,11 +246,13 @@ def module_history(course_slug: str, module_slug: str, lang: str):
                            entries=authoring.history(module, lang), diff=diff, action_form=ActionForm())
 
 
-@bp.route("/courses/<course_slug>/modules/<module_slug>/<lang>/rollback/<int:revision_id>", methods=["POST"])
+@bp.route("/courses/<course_slug>/modules/<module_slug>/<lang>/rollback/<int:revision_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def rollback(course_slug: str, module_slug: str, lang: str, revision_id: int):
+    """GET: what will be live after restoring, to confirm; POST: restore it."""
     course, module = _course_module(course_slug, module_slug, lang)
-    if ActionForm().validate_on_submit():
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
         try:
             authoring.rollback(course, module, lang, revision_id, current_user)
         except authoring.AuthoringError:
@@ -256,8 +261,15 @@ def rollback(course_slug: str, module_slug: str, lang: str, revision_id: int):
             flash(_("This revision no longer passes the checks, so it was not published: %(problems)s",
                     problems="; ".join(str(p) for p in failed.check.errors[:5])), "error")
         else:
-            flash(_("Revision #%(id)d is published again.", id=revision_id), "success")
-    return redirect(url_for("admin.module_history", course_slug=course.slug, module_slug=module.slug, lang=lang))
+            flash(_("Revision #%(id)d is live again: students now see it.", id=revision_id), "success")
+        return redirect(url_for("admin.module_history", course_slug=course.slug, module_slug=module.slug,
+                                lang=lang))
+    try:
+        plan = authoring.restore_plan(course, module, lang, revision_id)
+    except authoring.AuthoringError:
+        abort(404)
+    return render_template("admin/restore.html", course=course, module=module, lang=lang, plan=plan,
+                           preview=_preview(module, plan.check), action_form=form)
 
 
 # --- images -----------------------------------------------------------------------------------------

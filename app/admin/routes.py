@@ -5,6 +5,7 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
 from app.admin import authoring, bp, users  # noqa: F401  (their routes register on import)
+from app.admin.audit_text import audit_sentence
 from app.admin.forms import AuditFilterForm
 from app.models import Role
 from app.security import roles_required
@@ -24,7 +25,7 @@ ACTION_LABELS = {
 
 @bp.app_context_processor
 def audit_labels():
-    return {"action_labels": ACTION_LABELS}
+    return {"action_labels": ACTION_LABELS, "audit_sentence": audit_sentence}
 
 
 @bp.route("/")

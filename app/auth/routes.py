@@ -59,10 +59,19 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.AccountDeactivated as deactivated:
+            # Only said to someone who typed the right password, so it reveals nothing to anyone else.
+            user = None
+            form.password.errors.append(
+                _("This account has been deactivated, so it cannot log in. Ask your teacher to turn it back on.")
+                if deactivated.role == Role.STUDENT else
+                _("This account has been deactivated, so it cannot log in. Ask an administrator of this site to "
+                  "turn it back on."))
         if user is None:
-            # One message for unknown email, wrong password and deactivated account: no account enumeration.
-            form.password.errors.append(_("The email or password is not right."))
+            if not form.password.errors:  # one message for an unknown email and a wrong password: no enumeration
+                form.password.errors.append(_("The email or password is not right."))
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.quizzes.text import parse_author_number, slugify
@@ -331,61 +332,94 @@ class _Converter:
             self.note(q, "true/false feedback moved into the explanation (shown whatever the answer)")
         return {"answers": [f"answer: {'true' if value else 'false'}"], "explanation": explanation}
 
-    def short_text(self, q: _Question, answers: list[_Answer]) -> dict[str, list[str]] | None:
-        accepted: list[str] = []
-        explanation: list[str] = []
+    def typed_answers(self, q: _Question, answers: list[_Answer], kind: str,
+                      value: Callable[[_Answer], str | None]) -> dict[str, list[str]] | None:
+        """Short-answer and numeric answers with their weights and feedback, in Moodle's order (the first
+        that matches decides). Without feedback or partial weights: the compact ``accept:``/``number:``."""
+        items: list[tuple[str, str, float, str]] = []  # (kind, value, credit %, feedback markdown)
         for a in answers:
-            text = _one_line(_restore(a.text))
-            if a.weight is not None and a.weight < 100:
-                self.note(
-                    q, f"answer {text!r} worth {a.weight:g}% dropped: Ondo short answers are right or wrong"
-                )
-            elif "|" in text:
-                self.note(q, f"answer {text!r} dropped: it contains |, which separates accepted answers")
-            elif text:
-                accepted.append(text)
-                if a.feedback:
-                    explanation.append(self.text(q, a.feedback).strip())
-        if not accepted:
-            self.skip(q, "no fully right answer to accept")
+            text = value(a)
+            if text is None:
+                continue
+            weight = 100.0 if a.weight is None else a.weight
+            if weight < 0:
+                self.note(q, f"answer {_label(a.text)!r} weighted {weight:g}% counts as 0%: Ondo never takes "
+                             "points away for a typed answer")
+                weight = 0.0
+            if text == "*" and weight > 0:
+                self.note(q, f"answer * worth {weight:g}% dropped: in Ondo * (any other answer) only marks a "
+                             "wrong answer")
+                continue
+            feedback = self.inline(q, a.feedback) if a.feedback else ""
+            items.append(("wrong" if weight == 0 else kind, text, min(weight, 100.0), feedback))
+        if not any(item[0] == kind and item[2] >= 100 for item in items):
             return None
-        return {
-            "answers": [f"accept: {' | '.join(accepted)}"],
-            "explanation": list(dict.fromkeys(explanation)),
-        }
+        if all(item[0] == kind and item[2] >= 100 and not item[3] for item in items):
+            key = "accept" if kind == "accept" else "number"
+            return {"answers": [f"{key}: {' | '.join(item[1] for item in items)}"]}
+        lines: list[str] = []
+        previous: tuple[str, float, str] | None = None
+        for item_kind, text, credit, feedback in items:
+            # neighbours with the same credit and feedback share one line: "- accept: no one | nobody"
+            if kind == "accept" and text != "*" and previous == (item_kind, credit, feedback) and lines:
+                head = next(i for i in range(len(lines) - 1, -1, -1) if lines[i].startswith("- "))
+                lines[head] += f" | {text}"
+                continue
+            lines.append(f"- {item_kind}: {text}")
+            if item_kind != "wrong" and credit < 100:
+                lines.append(f"  credit: {credit:g}")
+            if feedback:
+                lines.append(f"  feedback: {feedback}")
+            previous = (item_kind, credit, feedback) if text != "*" else None
+        return {"answers": lines}
+
+    def short_text(self, q: _Question, answers: list[_Answer]) -> dict[str, list[str]] | None:
+        def value(a: _Answer) -> str | None:
+            text = _one_line(_restore(a.text))
+            if "|" in text:
+                self.note(q, f"answer {text!r} dropped: it contains |, which separates accepted answers")
+                return None
+            if "*" in text and text != "*":
+                self.note(q, f"answer {text!r} dropped: Moodle's * wildcard inside an answer is not supported "
+                             "(a lone * for any other answer is)")
+                return None
+            return text or None
+
+        result = self.typed_answers(q, answers, "accept", value)
+        if result is None:
+            self.skip(q, "no fully right answer to accept")
+        return result
 
     def numeric(self, q: _Question, body: str) -> dict[str, list[str]] | None:
-        if "=" in body or "~" in body:
+        # Moodle: everything from the first ~ is the feedback for any other (wrong) answer.
+        body, tilde, other = body.partition("~")
+        if "=" in body:
             answers = _split_answers(body)
         else:
             text, _, feedback = body.partition("#")
             answers = [_Answer("=", text.strip(), None, feedback.strip())]
-        chosen = next((a for a in answers if a.prefix == "=" and (a.weight is None or a.weight >= 100)), None)
-        if chosen is None:
-            self.skip(q, "numeric question without a fully right answer")
-            return None
-        for a in answers:
-            if a is not chosen:
-                what = f"{a.weight:g}%" if a.weight is not None else "wrong-answer"
-                self.note(
-                    q, f"{what} numeric answer {_restore(a.text)!r} dropped: Ondo keeps the 100% answer"
-                )
-        value = _restore(chosen.text).strip()
-        if ".." in value:
-            low, _, high = value.partition("..")
-            spec = f"{low.strip()} .. {high.strip()}"
-        elif ":" in value:
-            centre, _, tolerance = value.partition(":")
-            spec = (
-                centre.strip() if float_or_none(tolerance) == 0 else f"{centre.strip()} ± {tolerance.strip()}"
-            )
+        if tilde:
+            answers.append(_Answer("=", "*", 0.0, other.partition("#")[2].strip()))
+
+        unparseable: list[str] = []
+
+        def value(a: _Answer) -> str | None:
+            raw = _restore(a.text).strip()
+            if raw == "*":
+                return raw
+            spec = _number_spec(raw)
+            if spec is None:
+                unparseable.append(raw)
+            return spec
+
+        result = self.typed_answers(q, answers, "number", value)
+        if result is None:
+            self.skip(q, f"unparseable number {unparseable[0]!r}" if unparseable
+                      else "numeric question without a fully right answer")
         else:
-            spec = value
-        if parse_author_number(spec) is None:
-            self.skip(q, f"unparseable number {value!r}")
-            return None
-        explanation = [self.text(q, chosen.feedback).strip()] if chosen.feedback else []
-        return {"answers": [f"number: {spec}"], "explanation": explanation}
+            for raw in unparseable:
+                self.note(q, f"numeric answer {raw!r} dropped: it is not a number, range or number:tolerance")
+        return result
 
     def matching(self, q: _Question, answers: list[_Answer]) -> dict[str, list[str]] | None:
         lines: list[str] = []
@@ -406,6 +440,19 @@ class _Converter:
             self.skip(q, "a matching question needs at least two pairs")
             return None
         return {"answers": lines}
+
+
+def _number_spec(value: str) -> str | None:
+    """GIFT ``1822``, ``1822:2`` or ``1..3`` as our number syntax, or None when it is not a number."""
+    if ".." in value:
+        low, _, high = value.partition("..")
+        spec = f"{low.strip()} .. {high.strip()}"
+    elif ":" in value:
+        centre, _, tolerance = value.partition(":")
+        spec = centre.strip() if float_or_none(tolerance) == 0 else f"{centre.strip()} ± {tolerance.strip()}"
+    else:
+        spec = value
+    return spec if parse_author_number(spec) is not None else None
 
 
 def float_or_none(text: str) -> float | None:

@@ -107,6 +107,27 @@ class NumericAnswer:
 
 
 @dataclass
+class KnownAnswer:
+    """An answer to a short-text or numeric question that the author foresaw, right or wrong, with the share
+    of the points it earns and the feedback it gets. Checked in order; the first that matches decides."""
+
+    accept: list[str] = field(default_factory=list)  # short_text: texts as written
+    numeric: NumericAnswer | None = None  # numeric: the interval
+    any_other: bool = False  # "- wrong: *": matches whatever no earlier answer matched
+    credit: float = 1.0  # share of the points, 0..1
+    feedback_html: str = ""
+    misconception: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KnownAnswer:
+        values = _known(cls, data)
+        numeric = data.get("numeric")
+        values["numeric"] = NumericAnswer(**_known(NumericAnswer, numeric)) if numeric else None
+        values["accept"] = list(data.get("accept", []))
+        return cls(**values)
+
+
+@dataclass
 class Question:
     """One question. Only the fields of its ``type`` are filled; the others keep their empty defaults."""
 
@@ -123,7 +144,10 @@ class Question:
     pairs: list[MatchPair] = field(default_factory=list)  # matching
     items: list[OrderItem] = field(default_factory=list)  # ordering, correct order
     numeric: NumericAnswer | None = None  # numeric
-    accept: list[str] = field(default_factory=list)  # short_text, as written
+    accept: list[str] = field(default_factory=list)  # short_text, as written (every fully right text)
+    # short_text, numeric: per-answer feedback and credit ("- accept:", "- number:", "- wrong:" items); empty
+    # when the question has only accept:/number:, which then grade as before
+    known_answers: list[KnownAnswer] = field(default_factory=list)
     answer: bool | None = None  # true_false
     misconception: str | None = None  # tag for a wrong answer (true_false, numeric, short_text, ...)
     unit: str = ""  # numeric
@@ -155,6 +179,7 @@ class Question:
         numeric = data.get("numeric")
         values["numeric"] = NumericAnswer(**_known(NumericAnswer, numeric)) if numeric else None
         values["accept"] = list(data.get("accept", []))
+        values["known_answers"] = [KnownAnswer.from_dict(k) for k in data.get("known_answers", [])]
         return cls(**values)
 
 

@@ -22,7 +22,7 @@ from app.quizzes.text import QUESTION_ID_RE, TAG_RE, slugify
 from app.quizzes.types import QUESTION_TYPES
 
 QUESTION_KEYS = ("id", "points", "explanation", "answer", "number", "unit", "accept", "misconception", "section")
-CHOICE_KEYS = ("feedback", "misconception")
+CHOICE_KEYS = ("feedback", "misconception", "credit")  # under an answer; credit: only under - accept:/- number:
 SETTINGS_KEYS = (
     "pass_mark", "attempts", "shuffle_questions", "shuffle_choices", "reveal", "review", "partial_credit"
 )
@@ -30,7 +30,8 @@ REVEAL_VALUES = ("after_attempt", "after_passing", "never")
 FORM_LABELS = ("A", "B")  # parallel forms of a pre/post quiz (crossover needs exactly two)
 
 # Which answer lines / keys make which question type.
-_ITEM_TYPES = {"single": "single", "multiple": "multiple", "pair": "matching", "order": "ordering"}
+_ITEM_TYPES = {"single": "single", "multiple": "multiple", "pair": "matching", "order": "ordering",
+               "accept": "short_text", "number": "numeric"}  # "- wrong:" goes with either
 _KEY_TYPES = {"answer": "true_false", "number": "numeric", "accept": "short_text"}
 _TYPE_WORDS = {
     "single": "single choice ( )",
@@ -51,6 +52,8 @@ _MULTIPLE_RE = re.compile(r"[-*+][ \t]+\[([ xX]?)\](?:[ \t]+(.*?))?[ \t]*")
 _PAIR_RE = re.compile(r"[-*+][ \t]+(.*?)[ \t]*=>[ \t]*(.*?)[ \t]*")
 _ORDER_RE = re.compile(r"(\d{1,3})[.)](?:[ \t]+(.*?))?[ \t]*")
 _BULLET_RE = re.compile(r"[-*+][ \t]+\S")
+# "- accept: CO2 | carbon dioxide", "- number: 1.1 ± 0.05", "- wrong: methane": typed answers with feedback
+_TYPED_RE = re.compile(r"[-*+][ \t]+(accept|number|wrong):(?!//)(.*)")
 
 
 def _escape_block(markdown: str) -> str:
@@ -342,6 +345,8 @@ class _LineParser:
             self.error(number, f"{name}: has no value")
 
     def _answer(self, line: str, number: int) -> RawAnswer | None:
+        if m := _TYPED_RE.fullmatch(line):
+            return RawAnswer(m[1], number, m[2].strip())
         if m := _SINGLE_RE.fullmatch(line):
             return RawAnswer("single", number, m[2] or "", marked=m[1] in "xX" and m[1] != "")
         if m := _MULTIPLE_RE.fullmatch(line):
@@ -355,15 +360,22 @@ class _LineParser:
 
 def _question_type(raw: RawQuestion, ctx: BuildContext) -> str | None:
     """The type the answers imply; None (with a problem reported) if there are none or they mix."""
-    kinds: list[tuple[str, int]] = [(_ITEM_TYPES[a.kind], a.line) for a in raw.answers]
+    kinds: list[tuple[str, int]] = [(_ITEM_TYPES[a.kind], a.line) for a in raw.answers if a.kind in _ITEM_TYPES]
     kinds += [(_KEY_TYPES[k], key.line) for k, key in raw.keys.items() if k in _KEY_TYPES]
     kinds.sort(key=lambda pair: pair[1])
+    if not kinds and raw.answers:  # only "- wrong:" answers
+        ctx.error(raw.answers[0].line, "- wrong: answers need a right one: accept:, number:, - accept: or - number:")
+        return None
     if not kinds:
         ctx.error(
             raw.line, "question with no answers: add choices, answer:, number:, accept:, pairs or items"
         )
         return None
     first = kinds[0][0]
+    wrong = next((a for a in raw.answers if a.kind == "wrong"), None)
+    if wrong is not None and first not in ("short_text", "numeric"):
+        ctx.error(wrong.line, f"- wrong: goes with accept: or number: answers, not {_TYPE_WORDS[first]}")
+        return None
     for kind, line in kinds:
         if kind != first:
             ctx.error(

@@ -16,9 +16,10 @@ class RawKey:
 
 @dataclass
 class RawAnswer:
-    """A list item in the answers: ``- (x) text``, ``- [ ] text``, ``- left => right`` or ``1. text``."""
+    """A list item in the answers: ``- (x) text``, ``- [ ] text``, ``- left => right``, ``1. text``, or a typed
+    answer ``- accept: text``, ``- number: 420``, ``- wrong: text``."""
 
-    kind: str  # "single" | "multiple" | "pair" | "order"
+    kind: str  # "single" | "multiple" | "pair" | "order" | "accept" | "number" | "wrong"
     line: int
     text: str
     marked: bool = False  # (x) / [x]

@@ -19,6 +19,7 @@ from wtforms.fields.core import UnboundField
 
 from app.quizzes.model import (
     Choice,
+    KnownAnswer,
     MatchPair,
     NumericAnswer,
     OrderItem,
@@ -183,6 +184,8 @@ class _ChoiceQuestion(QuestionType):
         for answer, text in _distinct_answers(raw, ctx, "choice"):
             feedback = answer.keys.get("feedback")
             tag = answer.keys.get("misconception")
+            if credit := answer.keys.get("credit"):
+                ctx.error(credit.line, "credit: goes under - accept: or - number: answers, not under a choice")
             if tag and answer.marked:
                 ctx.error(tag.line, "misconception on a correct choice: tag the wrong choices only")
             question.choices.append(
@@ -373,25 +376,88 @@ class TrueFalse(QuestionType):
         return field.data or None
 
 
+def _build_known_answers(
+    question: Question,
+    raw: RawQuestion,
+    ctx: BuildContext,
+    first: KnownAnswer | None,
+    parse: Any,
+) -> None:
+    """Typed answers (``- accept:``/``- number:``/``- wrong:`` with feedback:, credit:, misconception:).
+
+    ``first`` is the answer of the question-level ``accept:``/``number:`` key, checked first; ``parse(text,
+    line)`` turns an item's value into a KnownAnswer (or None after reporting an error).
+    """
+    known: list[KnownAnswer] = [first] if first is not None else []
+    for item in raw.answers:
+        wrong = item.kind == "wrong"
+        if item.text == "*":
+            if not wrong:
+                ctx.error(item.line, "* (any other answer) only goes after - wrong:")
+                continue
+            answer = KnownAnswer(any_other=True, credit=0.0)
+        elif (answer := parse(item.text, item.line)) is None:
+            continue
+        if credit_key := item.keys.get("credit"):
+            if wrong:
+                ctx.error(credit_key.line, "a wrong answer earns nothing: use - accept: or - number: with credit:")
+            else:
+                credit = _percent(credit_key.value)
+                if credit is None:
+                    ctx.error(credit_key.line, f"credit: must be a percentage from 1 to 100, not {credit_key.value!r}")
+                else:
+                    answer.credit = credit / 100
+        elif wrong:
+            answer.credit = 0.0
+        if feedback := item.keys.get("feedback"):
+            answer.feedback_html = ctx.inline(feedback.value) if feedback.value else ""
+        if tag := item.keys.get("misconception"):
+            if answer.credit >= 1:
+                ctx.error(tag.line, "misconception on a fully right answer: tag the wrong answers only")
+            else:
+                answer.misconception = tag.value or None
+        known.append(answer)
+    if raw.answers:
+        question.known_answers = known
+    if raw.answers and not any(k.credit >= 1 for k in known):
+        ctx.error(raw.line, "no fully right answer: add accept: or number: (or - accept:/- number: without credit:)")
+
+
+def _percent(text: str) -> float | None:
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        return None
+    return value if 0 < value <= 100 else None
+
+
 class Numeric(QuestionType):
-    """``number: 1.1 ± 0.05`` / ``number: 1.0 .. 1.2`` / ``number: 420``, inclusive; optional ``unit:``."""
+    """``number: 1.1 ± 0.05`` / ``number: 1.0 .. 1.2`` / ``number: 420``, inclusive; optional ``unit:``.
+
+    Or typed answers, checked in order: ``- number: 1822`` (``credit: 50`` for part of the points),
+    ``- wrong: 1900 .. 2000`` or ``- wrong: *`` (any other answer), each with its own ``feedback:``.
+    """
 
     name = "numeric"
     description = "numeric"
     answer_keys = frozenset({"number", "unit"})
 
     def build(self, question: Question, raw: RawQuestion, ctx: BuildContext) -> None:
-        key = raw.keys["number"]
-        bounds = parse_author_number(key.value)
-        if bounds is None:
-            ctx.error(
-                key.line,
-                f"bad number {key.value!r}: write 420, 1.1 ± 0.05 or 1.0 .. 1.2 (decimal point)",
-            )
-            return
-        question.numeric = NumericAnswer(low=bounds[0], high=bounds[1], source=key.value.strip())
         if unit := raw.keys.get("unit"):
             question.unit = unit.value.strip()
+
+        def parse(text: str, line: int) -> KnownAnswer | None:
+            bounds = parse_author_number(text)
+            if bounds is None:
+                ctx.error(line, f"bad number {text!r}: write 420, 1.1 ± 0.05 or 1.0 .. 1.2 (decimal point)")
+                return None
+            return KnownAnswer(numeric=NumericAnswer(low=bounds[0], high=bounds[1], source=text.strip()))
+
+        key = raw.keys.get("number")
+        first = parse(key.value, key.line) if key is not None else None
+        _build_known_answers(question, raw, ctx, first, parse)
+        right = [k for k in ([first] if first else []) + question.known_answers if k.credit >= 1 and k.numeric]
+        question.numeric = right[0].numeric if right else None
 
     def grade(self, question: Question, response: Any, *, partial_credit: bool = True) -> QuestionResult:
         if isinstance(response, int | float) and not isinstance(response, bool):
@@ -400,8 +466,16 @@ class Numeric(QuestionType):
             return _unanswered(question)
         if not isinstance(response, str) or question.numeric is None:
             return _result(question, 0, response_text="")
-        spec = question.numeric
         candidates = student_number_candidates(response, question.unit)
+        if question.known_answers:
+            return _grade_known(
+                question,
+                lambda known: known.numeric is not None
+                and any(known.numeric.low <= value <= known.numeric.high for value in candidates),
+                response.strip(),
+                partial_credit,
+            )
+        spec = question.numeric
         fraction = 1.0 if any(spec.low <= value <= spec.high for value in candidates) else 0.0
         return _result(
             question, fraction, response_text=response.strip(), misconceptions=_wrong_tag(question, fraction)
@@ -424,28 +498,59 @@ class Numeric(QuestionType):
         return (field.data or "").strip() or None
 
 
+def _grade_known(question: Question, matches: Any, response_text: str, partial_credit: bool) -> QuestionResult:
+    """The first known answer that matches decides the credit, the feedback and the misconception."""
+    for known in question.known_answers:
+        if known.any_other or matches(known):
+            fraction = known.credit if partial_credit or known.credit >= 1 else 0.0
+            tags = [known.misconception] if known.misconception and fraction < 1 else _wrong_tag(question, fraction)
+            return _result(
+                question, fraction, response_text=response_text, feedback=[known.feedback_html], misconceptions=tags
+            )
+    return _result(question, 0, response_text=response_text, misconceptions=_wrong_tag(question, 0))
+
+
 class ShortText(QuestionType):
     """``accept: carbon dioxide | CO2 | 이산화탄소``: compared after NFKC, case folding and collapsing
-    spaces, so full-width letters, capitals and stray spaces do not cost a point."""
+    spaces, so full-width letters, capitals and stray spaces do not cost a point.
+
+    Or typed answers, checked in order: ``- accept: CO2 | carbon dioxide`` (``credit: 50`` for part of the
+    points), ``- wrong: methane`` or ``- wrong: *`` (any other answer), each with its own ``feedback:``.
+    """
 
     name = "short_text"
     description = "short-text"
     answer_keys = frozenset({"accept"})
 
     def build(self, question: Question, raw: RawQuestion, ctx: BuildContext) -> None:
-        key = raw.keys["accept"]
-        answers = [part.strip() for part in key.value.split("|")]
-        if any(not a for a in answers):
-            ctx.error(key.line, "empty answer in accept: (answers are separated by |)")
-        question.accept = [a for a in answers if a]
+        def parse(text: str, line: int) -> KnownAnswer | None:
+            answers = [part.strip() for part in text.split("|")]
+            if any(not a for a in answers):
+                ctx.error(line, "empty answer in accept: (answers are separated by |)")
+            answers = [a for a in answers if a]
+            return KnownAnswer(accept=answers) if answers else None
+
+        key = raw.keys.get("accept")
+        first = parse(key.value, key.line) if key is not None else None
+        _build_known_answers(question, raw, ctx, first, parse)
+        known = question.known_answers or ([first] if first else [])
+        question.accept = list(dict.fromkeys(a for k in known if k.credit >= 1 for a in k.accept))
 
     def grade(self, question: Question, response: Any, *, partial_credit: bool = True) -> QuestionResult:
         if _is_blank(response):
             return _unanswered(question)
         if not isinstance(response, str):
             return _result(question, 0, response_text="")
+        given = normalise_text(response)
+        if question.known_answers:
+            return _grade_known(
+                question,
+                lambda known: given in {normalise_text(a) for a in known.accept},
+                response.strip(),
+                partial_credit,
+            )
         accepted = {normalise_text(a) for a in question.accept}
-        fraction = 1.0 if normalise_text(response) in accepted else 0.0
+        fraction = 1.0 if given in accepted else 0.0
         return _result(
             question, fraction, response_text=response.strip(), misconceptions=_wrong_tag(question, fraction)
         )

@@ -48,14 +48,28 @@ def create_user(email: str | None, name: str, password: str, role: Role = Role.S
     return user
 
 
+class AccountDeactivated(Exception):
+    """The password is right but the account is switched off; ``role`` says whom to ask (teacher or admin)."""
+
+    def __init__(self, role: Role):
+        super().__init__("deactivated")
+        self.role = role
+
+
 def authenticate(login: str, password: str) -> User | None:
-    """The user if the password is right and the account active; upgrades old hashes on the way."""
+    """The user if the password is right and the account active; upgrades old hashes on the way.
+
+    A deactivated account with the right password raises AccountDeactivated: only someone who knows the
+    password learns that the account exists and is switched off; everyone else gets None, as for a typo.
+    """
     user = find_by_login(login)
     if user is None:
         passwords.verify_password(None, password)
         return None
-    if not passwords.verify_password(user.password_hash, password) or not user.active:
+    if not passwords.verify_password(user.password_hash, password):
         return None
+    if not user.active:
+        raise AccountDeactivated(user.role)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()

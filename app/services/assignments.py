@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import (
     Assignment,
     AttemptAnswer,
+    ClassTeacher,
     Course,
     Enrollment,
     Module,
@@ -279,10 +280,12 @@ class QuestionAnalysis:
     section_id: str = ""
 
 
-def item_analysis(module_id: int, *, class_id: int | None) -> tuple[list[QuestionAnalysis], int]:
+def item_analysis(module_id: int, *, class_id: int | None,
+                  teacher_id: int | None = None) -> tuple[list[QuestionAnalysis], int]:
     """Per question of a module's quiz: share correct and the share of each wrong answer with its misconception.
 
-    Uses each student's latest submitted attempt, for the students of ``class_id`` (all students when None).
+    Uses each student's latest submitted attempt, for the students of ``class_id``; without a class, for the
+    students of every class ``teacher_id`` teaches (owner or co-teacher), or all students when both are None.
     Sorted by what most students miss. Three queries whatever the class size.
     """
     latest = select(func.max(QuizAttempt.id)).where(QuizAttempt.module_id == module_id,
@@ -290,6 +293,10 @@ def item_analysis(module_id: int, *, class_id: int | None) -> tuple[list[Questio
     if class_id is not None:
         latest = latest.where(QuizAttempt.user_id.in_(select(Enrollment.user_id)
                                                       .where(Enrollment.class_id == class_id)))
+    elif teacher_id is not None:
+        latest = latest.where(QuizAttempt.user_id.in_(
+            select(Enrollment.user_id).join(ClassTeacher, ClassTeacher.class_id == Enrollment.class_id)
+            .where(ClassTeacher.user_id == teacher_id)))
     latest = latest.group_by(QuizAttempt.user_id)
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))
                                   .order_by(QuizAttempt.id)).all()

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -250,6 +251,9 @@ def save_draft(course: Course, module: Module, lang: str, text: str, author: Use
     check = check_text(course, module, lang, text)
     if not check.ok:
         raise CheckFailed(check)
+    published = _text(module.id, lang)
+    if published is not None:  # the live version enters the timeline before the first draft, in its place
+        keep_replaced_version(published)
     db.session.add(ModuleRevision(module_id=module.id, lang=lang, kind="draft", source_markdown=normalise_text(text),
                                   note=note.strip()[:300], author_id=author.id))
     audit.record(author, "module.draft", module, label=f"{course.slug}/{module.slug} ({lang})", lang=lang)
@@ -303,15 +307,24 @@ def keep_replaced_version(published: ModuleText) -> None:
         .order_by(ModuleRevision.id.desc()).limit(1))
     if latest is None or latest.source_markdown != published.source_markdown:
         kind = "published" if published.edited_in_browser_at is not None else "files"
+        # A file version is dated when sync loaded it, so the timeline shows it where it happened.
+        when = published.updated_at if kind == "files" and published.updated_at is not None else utcnow()
         db.session.add(ModuleRevision(module_id=published.module_id, lang=published.lang, kind=kind,
-                                      source_markdown=published.source_markdown, author_id=None))
+                                      source_markdown=published.source_markdown, author_id=None, created_at=when))
+        db.session.flush()
+
+
+def restorable_revision(module: Module, lang: str, revision_id: int) -> ModuleRevision:
+    """A revision that can be made live again: one that was live once (file, published, rollback), not a draft."""
+    revision = db.session.get(ModuleRevision, revision_id)
+    if revision is None or revision.module_id != module.id or revision.lang != lang or revision.kind == "draft":
+        raise AuthoringError("no_revision")
+    return revision
 
 
 def rollback(course: Course, module: Module, lang: str, revision_id: int, author: User) -> TextCheck:
-    """Publish an earlier revision again (checked like any text); the rollback is itself a new revision."""
-    revision = db.session.get(ModuleRevision, revision_id)
-    if revision is None or revision.module_id != module.id or revision.lang != lang:
-        raise AuthoringError("no_revision")
+    """Publish an earlier live version again (checked like any text); the rollback is itself a new revision."""
+    revision = restorable_revision(module, lang, revision_id)
     return publish(course, module, lang, revision.source_markdown, author, note=f"#{revision.id}",
                    kind="rollback", action="module.rollback")
 
@@ -321,17 +334,52 @@ def rollback(course: Course, module: Module, lang: str, revision_id: int, author
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    revision: ModuleRevision
+    """One row of the timeline. ``revision`` is None for the file version no revision holds yet."""
+
+    revision: ModuleRevision | None
     author_name: str | None
+    live: bool = False  # students see this version now
+    restorable: bool = False  # "restore" means something: it was live once and differs from the live text
+    restored_from: int | None = None  # for a rollback: the revision it restored
+    when: datetime | None = None
+
+
+def _restored_from(revision: ModuleRevision) -> int | None:
+    note = revision.note or ""
+    return int(note[1:]) if revision.kind == "rollback" and note[:1] == "#" and note[1:].isdigit() else None
 
 
 def history(module: Module, lang: str) -> list[HistoryEntry]:
-    """Every revision of one language of a module, newest first, with author names (one query)."""
+    """The timeline of one language of a module, newest first: what each version is, who, when, which is live.
+
+    The newest non-draft revision holding the published text is marked live; when no revision holds it (a text
+    loaded from the files and never edited) a row for the file version stands at the bottom. Two queries.
+    """
+    published = _text(module.id, lang)
+    live_text = published.source_markdown if published is not None else None
     rows = db.session.execute(
         select(ModuleRevision, User.name).outerjoin(User, User.id == ModuleRevision.author_id)
         .where(ModuleRevision.module_id == module.id, ModuleRevision.lang == lang)
         .order_by(ModuleRevision.id.desc())).all()
-    return [HistoryEntry(revision, name) for revision, name in rows]
+    entries: list[HistoryEntry] = []
+    live_found = False
+    for revision, name in rows:
+        live = (not live_found and revision.kind != "draft" and live_text is not None
+                and revision.source_markdown == live_text)
+        live_found = live_found or live
+        restorable = revision.kind != "draft" and revision.source_markdown != live_text
+        entries.append(HistoryEntry(revision, name, live, restorable, _restored_from(revision),
+                                    revision.created_at))
+    if published is not None and not live_found:  # placed by the time sync loaded it
+        files = HistoryEntry(None, None, live=True, when=published.updated_at)
+        at = next((i for i, e in enumerate(entries) if _naive(e.when) <= _naive(files.when)), len(entries))
+        entries.insert(at, files)
+    return entries
+
+
+def _naive(moment: datetime | None) -> datetime:
+    """UTC times compared whether or not the database kept their zone (SQLite does not)."""
+    return moment.replace(tzinfo=None) if moment is not None else datetime.min
 
 
 @dataclass(frozen=True)
@@ -364,6 +412,25 @@ def revision_diff(module: Module, lang: str, revision_id: int) -> tuple[ModuleRe
     old = previous.source_markdown if previous is not None else ""
     old_label = f"#{previous.id}" if previous is not None else "(empty)"
     return revision, previous, diff_lines(old, revision.source_markdown, old_label, f"#{revision.id}")
+
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    """What restoring a revision will do: the revision, the changes from the live text, and the checked result."""
+
+    revision: ModuleRevision
+    lines: list[DiffLine]
+    check: TextCheck  # the revision checked in today's course: what students would see, or why it cannot go live
+
+
+def restore_plan(course: Course, module: Module, lang: str, revision_id: int) -> RestorePlan:
+    """Compare a restorable revision with what students see now and check it, to confirm before publishing it."""
+    revision = restorable_revision(module, lang, revision_id)
+    published = _text(module.id, lang)
+    live = published.source_markdown if published is not None else ""
+    return RestorePlan(revision, diff_lines(live, revision.source_markdown, "live", f"#{revision.id}"),
+                       check_text(course, module, lang, revision.source_markdown))
 
 
 # --- courses and modules ----------------------------------------------------------------------------

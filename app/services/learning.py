@@ -127,6 +127,7 @@ class ModulePage:
     progress: ModuleProgress | None
     position: int
     total: int
+    prerequisites: list[ModuleEntry]  # advice shown on the page, never a lock
 
 
 def find_module(course: Course, slug: str) -> tuple[Module | None, bool]:
@@ -155,7 +156,20 @@ def module_page(course: Course, module: Module, user_id: int | None, lang: str) 
         previous=outline[index - 1] if index > 0 else None,
         next=outline[index + 1] if index + 1 < len(outline) else None,
         progress=entry.progress, position=index + 1, total=len(outline),
+        prerequisites=prerequisites_of(module, outline),
     )
+
+
+def prerequisites_of(module: Module, outline: list[ModuleEntry]) -> list[ModuleEntry]:
+    """The modules ``module`` builds on (``prerequisites:`` in its front matter), in course order, with the
+    reader's progress; hidden ones are left out. Advice for the reader: nothing is locked."""
+    wanted = set(module.prerequisites or [])
+    return [entry for entry in outline if entry.module.slug in wanted]
+
+
+def course_prerequisites(outline: list[ModuleEntry]) -> dict[int, list[ModuleEntry]]:
+    """For the course page: each module's prerequisites by module id (no query: the outline has them)."""
+    return {entry.module.id: prerequisites_of(entry.module, outline) for entry in outline}
 
 
 def _progress_row(user_id: int, module_id: int) -> ModuleProgress:

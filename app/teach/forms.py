@@ -46,10 +46,28 @@ class RosterForm(FlaskForm):
     submit = SubmitField(_l("Create accounts"))
 
 
-class AssignmentForm(FlaskForm):
-    item = SelectField(_l("Module or course"), validators=[InputRequired()], validate_choice=True)
+class _DueDateForm(FlaskForm):
     due = DateTimeLocalField(_l("Due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    # Shown only after a due date in the past was refused: students would see "Overdue" at once.
+    past_due_ok = BooleanField(_l("Yes, keep this date in the past: students will see the assignment as overdue."))
     note = TextAreaField(_l("Note for students (optional)"), validators=[Optional(), Length(max=1000)])
+    past_due_refused = False
+
+    @property
+    def ask_past_due(self) -> bool:
+        """Show the confirmation box: after a refusal, and while it is ticked (so it survives other errors)."""
+        return self.past_due_refused or bool(self.past_due_ok.data)
+
+    def refuse_past_due(self) -> None:
+        """Mark the due date as needing a confirmation (the view decides that it is in the past)."""
+        self.past_due_refused = True
+        self.due.errors = [*self.due.errors, _l("This date and time have already passed, so students would see "
+                                                "the assignment as overdue at once. Correct the date, or tick the "
+                                                "box below to keep it.")]
+
+
+class AssignmentForm(_DueDateForm):
+    item = SelectField(_l("Module or course"), validators=[InputRequired()], validate_choice=True)
     prepost = BooleanField(_l("Before and after teaching (a pre/post check)"),
                            description=_l("Students take the quiz once now; you open the second sitting after "
                                           "teaching. You get a report of what changed."))
@@ -59,7 +77,5 @@ class AssignmentForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-class AssignmentEditForm(FlaskForm):
-    due = DateTimeLocalField(_l("Due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    note = TextAreaField(_l("Note for students (optional)"), validators=[Optional(), Length(max=1000)])
+class AssignmentEditForm(_DueDateForm):
     submit = SubmitField(_l("Save changes"))

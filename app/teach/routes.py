@@ -12,6 +12,7 @@ from app.downloads import csv_download
 from app.extensions import db
 from app.i18n import answer_label, current_language
 from app.models import Module, Role
+from app.models.base import utcnow
 from app.security import roles_required
 from app.services import assessment, assignments, classes, prepost
 from app.services.classes import ClassError, RosterError
@@ -177,13 +178,30 @@ def _assignment_choices(lang: str) -> list[SelectChoice]:
     return choices
 
 
+def _past_due_unconfirmed(form, school_class, previous: datetime | None) -> bool:
+    """A new due date in the past needs the confirmation box: refuse (keeping what was typed) until it is ticked."""
+    due = _to_utc(form.due.data, school_class)
+    if due is None or due >= utcnow() or form.past_due_ok.data or _same_minute(due, previous):
+        return False
+    form.refuse_past_due()
+    return True
+
+
+def _same_minute(due: datetime, previous: datetime | None) -> bool:
+    """An unchanged due date (editing only the note of an overdue assignment) needs no confirmation again."""
+    if previous is None:
+        return False
+    previous = previous if previous.tzinfo else previous.replace(tzinfo=UTC)
+    return abs((due - previous).total_seconds()) < 60
+
+
 @bp.route("/classes/<int:class_id>/assignments/new", methods=["GET", "POST"])
 @staff
 def new_assignment(class_id: int):
     school_class = _class_or_404(class_id)
     form = AssignmentForm()
     form.item.choices = _assignment_choices(current_language())
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _past_due_unconfirmed(form, school_class, previous=None):
         kind, _sep, ident = form.item.data.partition(":")
         try:
             assignments.assign(school_class, module_id=int(ident) if kind == "m" else None,
@@ -206,7 +224,7 @@ def edit_assignment(class_id: int, assignment_id: int):
     form = AssignmentEditForm(data={"due": _to_local(assignment.due_at, school_class), "note": assignment.note})
     if request.method == "POST":
         form = AssignmentEditForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _past_due_unconfirmed(form, school_class, previous=assignment.due_at):
         if school_class.archived:
             flash(CLASS_ERRORS["archived"], "error")
         else:
@@ -303,12 +321,16 @@ def learning_gain(class_id: int, module_id: int):
 
 
 @bp.route("/analysis/<int:module_id>")
-@roles_required(Role.ADMIN)
+@staff
 def all_classes_analysis(module_id: int):
+    """One module across classes: a teacher's own classes (owner or co-teacher); an admin's, every student."""
     module, course = _module_or_404(module_id)
-    questions, students = assignments.item_analysis(module.id, class_id=None)
+    every_student = current_user.role == Role.ADMIN
+    questions, students = assignments.item_analysis(
+        module.id, class_id=None, teacher_id=None if every_student else current_user.id)
     return render_template("teach/analysis.html", school_class=None, module=module, course=course,
-                           questions=questions, students=students, title=_module_title(module))
+                           questions=questions, students=students, title=_module_title(module),
+                           every_student=every_student)
 
 
 def _module_title(module: Module) -> str:

@@ -50,6 +50,7 @@ def test_snapshot_shape() -> None:
         "items",
         "numeric",
         "accept",
+        "known_answers",
         "answer",
         "misconception",
         "unit",
