@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
+from app.auth import bp, throttle
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.extensions import db, limiter, submitted_email
 from app.forms import POLICY_MESSAGES
@@ -20,6 +20,10 @@ from app.teach.messages import CLASS_ERRORS
 
 def _auth_limit():
     return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def _register_limit():
+    return current_app.config["REGISTER_RATE_LIMIT"]
 
 
 def home_for(user) -> str:
@@ -52,26 +56,31 @@ def require_password_change():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
-@limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])
 def login():
+    # Throttled by failures only (app/auth/throttle.py), never by successes: a school shares one address.
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        client = throttle.client_for(form.email.data)
+        if not throttle.allowed(client):
+            abort(429)
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.record_failure(client)
             # One message for unknown email, wrong password and deactivated account: no account enumeration.
             form.password.errors.append(_("The email or password is not right."))
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
-            return redirect(safe_next(home_for(user)))
+            response = redirect(safe_next(home_for(user)))
+            throttle.remember_device(response, client)
+            return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
