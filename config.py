@@ -60,6 +60,8 @@ class Config:
     # Trusted reverse proxies in front of the app (X-Forwarded-For hops); 0 when clients connect directly.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
+    # Quiz answers posted after the session ended wait this long (seconds) for the student to log in again.
+    PENDING_ANSWERS_MAX_AGE = int(os.environ.get("PENDING_ANSWERS_MAX_AGE", str(24 * 3600)))
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")  # outbox | smtp
     MAIL_OUTBOX_PATH = os.environ.get("MAIL_OUTBOX_PATH", str(INSTANCE_DIR / "outbox"))

@@ -9,7 +9,6 @@ from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, Re
 from app.extensions import db, limiter, submitted_email
 from app.forms import POLICY_MESSAGES
 from app.i18n import current_language
-from app.learn import pending
 from app.models import Role
 from app.security import safe_next
 from app.services import accounts, classes
@@ -35,15 +34,9 @@ def home_for(user) -> str:
     return url_for("learn.dashboard")
 
 
-# Session keys that survive a login: quiz answers saved when the session had ended.
-CARRIED_OVER = (pending.SESSION_KEY,)
-
-
 def _start_session(user, remember: bool = False) -> None:
-    # A fresh session at login (ASVS 7.2.4); only answers saved while logged out are carried over.
-    carried = {key: session[key] for key in CARRIED_OVER if key in session}
+    # A fresh session at login (ASVS 7.2.4); quiz answers kept while logged out are in the database, not here.
     session.clear()
-    session.update(carried)
     login_user(user, remember=remember)
 
 
@@ -61,6 +54,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and request.args.get("kept"):
+        flash(_("Your session ended. Log in again: your answers are kept and you can send them then."), "warning")
     if form.validate_on_submit():
         client = throttle.client_for(form.email.data)
         if not throttle.allowed(client):
