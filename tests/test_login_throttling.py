@@ -109,3 +109,10 @@ def test_a_whole_class_registers_from_one_address_in_one_lesson(app, cheap_hashi
             "name": f"Student {n}", "email": f"class-{n}@school.example",
             "password": "tide pools at dawn", "confirm": "tide pools at dawn"}).status_code)
     assert codes == [302] * 60
+
+
+def test_email_and_username_of_one_account_share_its_failures(app, client, cheap_hashing):
+    student = make_user(password_hash=cheap_hashing, username="kim.minji")
+    for n in range(10):
+        _login(client, student.email if n % 2 else "KIM.MINJI", "wrong guess")
+    assert _login(client, "kim.minji").status_code == 429

@@ -21,6 +21,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from app.extensions import limiter
 from app.models.user import normalise_email
+from app.services import accounts
 
 DEVICE_COOKIE = "ondo_device"
 DEVICE_SALT = "ondo-device-cookie"
@@ -45,7 +46,10 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _account_key(login: str) -> str:
-    return hashlib.sha256(normalise_email(login or "").encode()).hexdigest()[:32]
+    # One key per account whether its email or its roster username is typed; unknown logins by what was typed.
+    user = accounts.find_by_login(login or "")
+    typed = f"user:{user.id}" if user is not None else "login:" + normalise_email(login or "")
+    return hashlib.sha256(typed.encode()).hexdigest()[:32]
 
 
 def _cookie_devices() -> list[list[str]]:
