@@ -45,10 +45,23 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Password resets (per address and per email typed).
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
+    # Logins count failures only (docs/deploy.md, "Throttling and concurrency"): a whole school behind one NAT
+    # address logs in freely; guessing is slowed per address, per account+address and per account, and a device
+    # that logged in to the account before (a signed device cookie, OWASP) is only held back by its own failures.
+    LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "300 per 15 minutes")
+    LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT_ADDRESS", "10 per 15 minutes")
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "30 per 15 minutes")
+    LOGIN_FAILURES_PER_DEVICE = os.environ.get("LOGIN_FAILURES_PER_DEVICE", "10 per 15 minutes")
+    DEVICE_COOKIE_MAX_AGE = int(os.environ.get("DEVICE_COOKIE_MAX_AGE", str(180 * 24 * 3600)))
+    # Registrations (all posts of the form) per address: two classes signing up in one lesson fit easily.
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "200 per hour")
     # Trusted reverse proxies in front of the app (X-Forwarded-For hops); 0 when clients connect directly.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
+    # Quiz answers posted after the session ended wait this long (seconds) for the student to log in again.
+    PENDING_ANSWERS_MAX_AGE = int(os.environ.get("PENDING_ANSWERS_MAX_AGE", str(24 * 3600)))
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")  # outbox | smtp
     MAIL_OUTBOX_PATH = os.environ.get("MAIL_OUTBOX_PATH", str(INSTANCE_DIR / "outbox"))

@@ -1,8 +1,9 @@
-"""Engine tuning per backend."""
+"""Engine tuning per backend, and the backend's own INSERT for upserts."""
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -25,4 +26,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-__all__ = ["configure_engine", "Engine"]
+def dialect_insert(model):
+    """``INSERT`` in the current backend's dialect, which has ``on_conflict_do_nothing/do_update`` (upserts).
+
+    PostgreSQL and SQLite (3.24+) share the ``ON CONFLICT`` syntax, so one statement serves both.
+    """
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(model)
+    if name == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"no upsert for {name}")
+
+
+__all__ = ["configure_engine", "dialect_insert", "Engine"]

@@ -15,3 +15,34 @@ def test_downgrade_to_base_then_upgrade_gives_exactly_the_models(app):
         check()  # raises if autogenerate finds any difference between models and schema
         tables = set(inspect(db.engine).get_table_names())
     assert {table.name for table in db.metadata.sorted_tables} <= tables
+
+
+def test_school_day_migration_repairs_attempts_left_by_old_races(app, sample_course):
+    """Before 0006, clicks at once opened several attempts numbered alike and lost progress counts."""
+    from sqlalchemy import insert, select
+
+    from app.models import Module, ModuleProgress, QuizAttempt
+    from tests.conftest import make_user
+
+    student = make_user()
+    with app.app_context():
+        module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
+        downgrade(revision="0005_inline_checks")
+        common = {"user_id": student.id, "module_id": module_id, "lang": "en", "quiz_snapshot": {},
+                  "question_order": [], "choice_orders": {}}
+        db.session.execute(insert(QuizAttempt.__table__), [
+            {**common, "public_id": "a" * 32, "number": 1, "status": "submitted"},
+            {**common, "public_id": "b" * 32, "number": 1, "status": "submitted"},
+            {**common, "public_id": "c" * 32, "number": 2, "status": "in_progress"},
+            {**common, "public_id": "d" * 32, "number": 2, "status": "in_progress"},
+        ])
+        db.session.execute(insert(ModuleProgress.__table__), [
+            {"user_id": student.id, "module_id": module_id, "attempts": 1, "marked_complete": False}])
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(select(QuizAttempt.public_id, QuizAttempt.number, QuizAttempt.status)
+                                  .order_by(QuizAttempt.number)).all()
+        counted = db.session.scalar(select(ModuleProgress.attempts))
+    assert [tuple(r) for r in rows] == [("a" * 32, 1, "submitted"), ("b" * 32, 2, "submitted"),
+                                        ("c" * 32, 3, "in_progress")]
+    assert counted == 2

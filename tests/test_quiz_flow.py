@@ -190,8 +190,9 @@ def test_expired_session_keeps_the_answers_and_asks_to_log_in(app, client, sampl
         db.session.commit()
     response = client.post(url, data=answers, csrf=False)
     assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
-    client.post("/auth/login?next=" + url, data={"email": student.email, "password": PASSWORD})
-    page = client.get(url).get_data(as_text=True)
+    back = client.post(response.headers["Location"], data={"email": student.email, "password": PASSWORD})
+    assert back.headers["Location"].startswith(url)
+    page = client.get(back.headers["Location"]).get_data(as_text=True)
     assert "Your answers were kept" in page and "checked" in page
     assert _attempt(app, url).status == "in_progress"
 

@@ -5,82 +5,94 @@ and, in the Redis case, one redis-server started here on a free port.
 """
 from __future__ import annotations
 
+import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.servers import ROOT, redis_server
 
 SERVER = textwrap.dedent("""
-    import sys
+    import json, sys
     from app import create_app
     from app.extensions import db
     from app.models import Role
     from app.services import accounts
-    database, storage, attempts, create = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+    database, storage, create, steps = sys.argv[1], sys.argv[2], sys.argv[3] == "1", json.loads(sys.argv[4])
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database, RATELIMIT_STORAGE_URI=storage,
-                     AUTH_RATE_LIMIT="5 per minute", WTF_CSRF_ENABLED=False)
+                     LOGIN_FAILURES_PER_ACCOUNT_ADDRESS="5 per minute", LOGIN_FAILURES_PER_ACCOUNT="8 per minute",
+                     WTF_CSRF_ENABLED=False)
     with app.app_context():
         if create:
             db.create_all()
-            accounts.create_user("pupil@school.example", "Pupil", "x", Role.STUDENT, check_policy=False)
+            accounts.create_user("pupil@school.example", "Pupil", "right password", Role.STUDENT,
+                                 check_policy=False)
             db.session.commit()
-    client = app.test_client()
-    codes = [client.post("/auth/login", data={"email": "pupil@school.example", "password": "wrong guess"}).status_code
-             for _ in range(attempts)]
-    print(" ".join(map(str, codes)))
+    codes, device = [], None
+    for step in steps:  # each step a fresh browser, from its own address, with or without a device cookie
+        client = app.test_client()
+        if step.get("device"):
+            client.set_cookie("ondo_device", step["device"], path="/auth")
+        response = client.post("/auth/login", data={"email": "pupil@school.example", "password": step["password"]},
+                               environ_base={"REMOTE_ADDR": step.get("addr", "127.0.0.1")})
+        codes.append(response.status_code)
+        cookie = client.get_cookie("ondo_device", path="/auth")
+        device = cookie.value if cookie is not None and not step.get("device") else device
+    print(json.dumps({"codes": codes, "device": device}))
 """)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+WRONG = {"password": "wrong guess"}
+RIGHT = {"password": "right password"}
 
 
 @pytest.fixture(scope="module")
 def redis_url():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if IN_CI:
-            pytest.fail("redis-server is missing: apt-get install -y redis-server")
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(50):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    with redis_server() as url:
+        yield url
 
 
-def _server(tmp_path: Path, storage: str, attempts: int, create: bool) -> list[int]:
+def _server(tmp_path: Path, storage: str, steps: list[dict], create: bool) -> dict:
     database = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    result = subprocess.run([sys.executable, "-c", SERVER, database, storage, str(attempts), "1" if create else "0"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120,
+    arguments = [database, storage, "1" if create else "0", json.dumps(steps)]
+    result = subprocess.run([sys.executable, "-c", SERVER, *arguments], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120,
                             env={**os.environ, "ONDO_INSTANCE_PATH": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
-    return [int(code) for code in result.stdout.split()[-attempts:]]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_two_servers_share_login_throttling_through_redis(tmp_path, redis_url):
-    assert _server(tmp_path, redis_url, 4, create=True) == [200] * 4
-    # The second server counts on from the first: the fifth attempt passes, the sixth is refused.
-    assert _server(tmp_path, redis_url, 2, create=False) == [200, 429]
+@pytest.fixture
+def shared_store(redis_url):
+    """The shared redis-server, emptied for each test."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
+def test_two_servers_share_login_throttling_through_redis(tmp_path, shared_store):
+    redis_url = shared_store
+    assert _server(tmp_path, redis_url, [WRONG] * 4, create=True)["codes"] == [200] * 4
+    # The second server counts on from the first: the fifth failure is let through, the sixth try is refused.
+    assert _server(tmp_path, redis_url, [WRONG] * 2, create=False)["codes"] == [200, 429]
 
 
 def test_with_in_memory_storage_each_server_counts_alone(tmp_path):
-    assert _server(tmp_path, "memory://", 4, create=True) == [200] * 4
-    assert _server(tmp_path, "memory://", 2, create=False) == [200, 200]
+    assert _server(tmp_path, "memory://", [WRONG] * 4, create=True)["codes"] == [200] * 4
+    assert _server(tmp_path, "memory://", [WRONG] * 2, create=False)["codes"] == [200, 200]
+
+
+def test_device_cookies_and_the_account_lockout_hold_across_servers(tmp_path, shared_store):
+    redis_url = shared_store
+    first = _server(tmp_path, redis_url, [RIGHT], create=True)
+    assert first["codes"] == [302] and first["device"]
+    # Someone guesses from eight other addresses through a second server: untrusted clients are locked out...
+    guesses = [{**WRONG, "addr": f"203.0.113.{n}"} for n in range(1, 9)]
+    assert _server(tmp_path, redis_url, [*guesses, RIGHT], create=False)["codes"] == [200] * 8 + [429]
+    # ...and a third server still lets the owner in from the device that logged in before.
+    owner = {**RIGHT, "device": first["device"]}
+    assert _server(tmp_path, redis_url, [owner, RIGHT], create=False)["codes"] == [302, 429]

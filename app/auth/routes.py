@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
+from app.auth import bp, throttle
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.extensions import db, limiter, submitted_email
 from app.forms import POLICY_MESSAGES
 from app.i18n import current_language
-from app.learn import pending
 from app.models import Role
 from app.security import safe_next
 from app.services import accounts, classes
@@ -22,6 +21,10 @@ def _auth_limit():
     return current_app.config["AUTH_RATE_LIMIT"]
 
 
+def _register_limit():
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 def home_for(user) -> str:
     """Each role lands on its own dashboard."""
     if user.role == Role.ADMIN:
@@ -31,15 +34,9 @@ def home_for(user) -> str:
     return url_for("learn.dashboard")
 
 
-# Session keys that survive a login: quiz answers saved when the session had ended.
-CARRIED_OVER = (pending.SESSION_KEY,)
-
-
 def _start_session(user, remember: bool = False) -> None:
-    # A fresh session at login (ASVS 7.2.4); only answers saved while logged out are carried over.
-    carried = {key: session[key] for key in CARRIED_OVER if key in session}
+    # A fresh session at login (ASVS 7.2.4); quiz answers kept while logged out are in the database, not here.
     session.clear()
-    session.update(carried)
     login_user(user, remember=remember)
 
 
@@ -52,17 +49,22 @@ def require_password_change():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
-@limiter.limit(_auth_limit, key_func=submitted_email, methods=["POST"])
 def login():
+    # Throttled by failures only (app/auth/throttle.py), never by successes: a school shares one address.
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and request.args.get("kept"):
+        flash(_("Your session ended. Log in again: your answers are kept and you can send them then."), "warning")
     if form.validate_on_submit():
+        client = throttle.client_for(form.email.data)
+        if not throttle.allowed(client):
+            abort(429)
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except accounts.AccountDeactivated as deactivated:
-            # Only said to someone who typed the right password, so it reveals nothing to anyone else.
+            # Only said to someone who typed the right password, so it reveals nothing to anyone else; the right
+            # password is not a failed guess, so it is not counted against the address or the account.
             user = None
             form.password.errors.append(
                 _("This account has been deactivated, so it cannot log in. Ask your teacher to turn it back on.")
@@ -71,16 +73,19 @@ def login():
                   "turn it back on."))
         if user is None:
             if not form.password.errors:  # one message for an unknown email and a wrong password: no enumeration
+                throttle.record_failure(client)
                 form.password.errors.append(_("The email or password is not right."))
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
-            return redirect(safe_next(home_for(user)))
+            response = redirect(safe_next(home_for(user)))
+            throttle.remember_device(response, client)
+            return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))

@@ -19,13 +19,13 @@ from flask_wtf import FlaskForm
 from app.downloads import csv_download
 from app.extensions import csrf, db
 from app.i18n import answer_label, current_language
-from app.learn import bp, checks, pending
+from app.learn import bp, checks
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
 from app.quizzes import Quiz, make_quiz_form, responses_from_form
 from app.security import roles_required, safe_next
-from app.services import assessment, assignments, attempts, classes, learning
+from app.services import assessment, assignments, attempts, classes, learning, pending_answers
 from app.teach.messages import CLASS_ERRORS
 
 
@@ -189,9 +189,12 @@ def quiz_labels() -> dict[str, str]:
 def attempt(public_id: str):
     if not current_user.is_authenticated:
         if request.method == "POST":
-            # The session ended while the student worked: keep the answers and ask them to log in again.
-            pending.keep_answers(public_id, request.form)
-            flash(_("Your session ended. Log in again: your answers are kept and you can send them then."), "warning")
+            # The session ended while the student worked: keep the answers server-side and send them to log in;
+            # the link back carries the key. Nothing here touches the session, so a cross-site form posting here
+            # (SameSite=Lax sends no cookie with it) cannot replace a logged-in student's session cookie.
+            key = pending_answers.keep(public_id, request.form, current_app.config["PENDING_ANSWERS_MAX_AGE"])
+            back = url_for("learn.attempt", public_id=public_id, kept=key)
+            return redirect(url_for("auth.login", next=back, kept=1 if key else None), 303)
         return current_app.login_manager.unauthorized()
     if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
@@ -207,7 +210,7 @@ def attempt(public_id: str):
     quiz = Quiz.from_dict(attempt.quiz_snapshot)
     form_class = make_quiz_form(quiz, base=FlaskForm, question_order=attempt.question_order,
                                 choice_orders=attempt.choice_orders, labels=quiz_labels())
-    kept = pending.take_answers(public_id) if request.method == "GET" else None
+    kept = pending_answers.take(attempt.id, request.args.get("kept")) if request.method == "GET" else None
     if kept is not None:
         form = form_class(formdata=kept)
         flash(_("Your answers were kept. Check them and send the quiz."), "info")

@@ -4,11 +4,11 @@ from app.models.authoring import ModuleRevision
 from app.models.base import Base
 from app.models.classes import Assignment, AssignmentForm, ClassTeacher, Enrollment, SchoolClass
 from app.models.course import Course, Module, ModuleText
-from app.models.learning import AttemptAnswer, ModuleProgress, QuizAttempt
+from app.models.learning import AttemptAnswer, ModuleProgress, PendingAnswers, QuizAttempt
 from app.models.user import Role, User
 
 __all__ = [
     "Assignment", "AssignmentForm", "AttemptAnswer", "Base", "ClassTeacher", "Course", "Enrollment", "Module",
-    "ModuleProgress", "ModuleText", "QuizAttempt", "Role", "SchoolClass", "User",
+    "ModuleProgress", "ModuleText", "PendingAnswers", "QuizAttempt", "Role", "SchoolClass", "User",
     "AuditEntry", "ModuleRevision",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -49,6 +50,10 @@ class QuizAttempt(Base):
         Index("ix_quiz_attempts_user_module", "user_id", "module_id"),
         CheckConstraint("status IN ('in_progress', 'submitted')", name="status_known"),
         CheckConstraint("sitting IN ('pre', 'post')", name="sitting_known"),
+        # Two clicks on "take the quiz" at once cannot open two attempts or give two the same number.
+        UniqueConstraint("user_id", "module_id", "number"),
+        Index("uq_quiz_attempts_one_open", "user_id", "module_id", unique=True,
+              sqlite_where=text("status = 'in_progress'"), postgresql_where=text("status = 'in_progress'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,3 +101,18 @@ class AttemptAnswer(Base):
     feedback_html: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers", lazy="raise")
+
+
+class PendingAnswers(Base):
+    """Quiz answers posted after the session ended, kept server-side until the student logs in again.
+
+    Keyed by a random id that travels in the login redirect, so the session cookie is never touched on that path.
+    """
+
+    __tablename__ = "pending_answers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[list[list[str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

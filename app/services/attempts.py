@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from app.database import dialect_insert
 from app.extensions import db
 from app.models import Assignment, AttemptAnswer, Module, ModuleText, QuizAttempt
 from app.models.base import utcnow
@@ -41,32 +42,44 @@ def attempts_left(user_id: int, module_id: int, quiz: Quiz) -> int | None:
     return max(quiz.settings.attempts - submitted_count(user_id, module_id), 0)
 
 
+def _open_attempt(user_id: int, module_id: int) -> QuizAttempt | None:
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id, QuizAttempt.status == "in_progress"))
+
+
 def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
-    """The student's open attempt, or a new one with its own stable shuffled order (stored, never redrawn)."""
-    open_attempt = db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module.id, QuizAttempt.status == "in_progress"
-    ).order_by(QuizAttempt.id))
-    if open_attempt is not None:
-        return open_attempt
-    text = quiz_text(module.id, lang)
-    if text is None:
-        raise NoQuiz()
-    quiz = Quiz.from_dict(text.quiz)
-    if attempts_left(user_id, module.id, quiz) == 0:
-        raise AttemptsExhausted()
-    placement = assessment.place_attempt(user_id, module, quiz)  # may raise SittingDone
-    quiz = quiz.for_form(placement.form)  # a quiz with parallel forms: the student takes one form only
-    public_id = secrets.token_hex(16)
-    question_order, choice_orders = shuffled_order(quiz, seed=public_id)
-    attempt = QuizAttempt(
-        public_id=public_id, user_id=user_id, module_id=module.id, lang=text.lang,
-        number=submitted_count(user_id, module.id) + 1, status="in_progress", quiz_snapshot=quiz.to_dict(),
-        question_order=question_order, choice_orders=choice_orders,
-        assignment_id=placement.assignment_id, form=placement.form, sitting=placement.sitting,
-    )
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt
+    """The student's open attempt, or a new one with its own stable shuffled order (stored, never redrawn).
+
+    Safe against clicks at once: the database allows one open attempt per student and module and unique attempt
+    numbers, the insert does nothing on a conflict, and the loser of a race then finds the winner's attempt.
+    """
+    for _race in range(5):
+        open_attempt = _open_attempt(user_id, module.id)
+        if open_attempt is not None:
+            return open_attempt
+        text = quiz_text(module.id, lang)
+        if text is None:
+            raise NoQuiz()
+        quiz = Quiz.from_dict(text.quiz)
+        if attempts_left(user_id, module.id, quiz) == 0:
+            raise AttemptsExhausted()
+        placement = assessment.place_attempt(user_id, module, quiz)  # may raise SittingDone
+        quiz = quiz.for_form(placement.form)  # a quiz with parallel forms: the student takes one form only
+        number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.module_id == module.id)) or 0) + 1
+        public_id = secrets.token_hex(16)
+        question_order, choice_orders = shuffled_order(quiz, seed=public_id)
+        attempt_id = db.session.scalar(
+            dialect_insert(QuizAttempt).values(
+                public_id=public_id, user_id=user_id, module_id=module.id, lang=text.lang, number=number,
+                status="in_progress", quiz_snapshot=quiz.to_dict(), question_order=question_order,
+                choice_orders=choice_orders, started_at=utcnow(), assignment_id=placement.assignment_id,
+                form=placement.form, sitting=placement.sitting,
+            ).on_conflict_do_nothing().returning(QuizAttempt.id))
+        db.session.commit()
+        if attempt_id is not None:
+            return db.session.get(QuizAttempt, attempt_id)
+    raise RuntimeError("could not start an attempt after five tries")  # only if the database is thrashing
 
 
 def attempt_of(user_id: int, public_id: str) -> QuizAttempt | None:

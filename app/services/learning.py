@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import defer
 
+from app.database import dialect_insert
 from app.extensions import db
 from app.models import AttemptAnswer, Course, Module, ModuleProgress, ModuleText, QuizAttempt
 from app.models.base import utcnow
@@ -172,20 +173,25 @@ def course_prerequisites(outline: list[ModuleEntry]) -> dict[int, list[ModuleEnt
     return {entry.module.id: prerequisites_of(entry.module, outline) for entry in outline}
 
 
-def _progress_row(user_id: int, module_id: int) -> ModuleProgress:
-    row = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user_id,
-                                                         ModuleProgress.module_id == module_id))
-    if row is None:
-        row = ModuleProgress(user_id=user_id, module_id=module_id, attempts=0)
-        db.session.add(row)
-    return row
+def _progress_upsert(user_id: int, module_id: int, first: dict, then: dict) -> None:
+    """One statement: insert the student's row for the module with ``first``, or apply ``then`` to the existing one.
+
+    ``INSERT ... ON CONFLICT (user_id, module_id) DO UPDATE`` (PostgreSQL and SQLite): two first visits at once
+    cannot both insert, and expressions in ``then`` such as ``attempts + 1`` are evaluated on the locked row, so
+    concurrent updates are never lost (no select-then-insert, no read-modify-write).
+    """
+    statement = dialect_insert(ModuleProgress).values(
+        user_id=user_id, module_id=module_id, **{"attempts": 0, "marked_complete": False, **first})
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[ModuleProgress.user_id, ModuleProgress.module_id], set_=then))
 
 
 def record_visit(user_id: int, module_id: int, lang: str, now: datetime | None = None) -> None:
-    row = _progress_row(user_id, module_id)
     now = now or utcnow()
-    row.first_visit_at = row.first_visit_at or now
-    row.last_visit_at, row.last_lang = now, lang
+    _progress_upsert(user_id, module_id,
+                     first={"first_visit_at": now, "last_visit_at": now, "last_lang": lang},
+                     then={"first_visit_at": func.coalesce(ModuleProgress.first_visit_at, now),
+                           "last_visit_at": now, "last_lang": lang})
     db.session.commit()
 
 
@@ -201,20 +207,27 @@ class CompletionRefused(Exception):
 def mark_complete(user_id: int, module_id: int) -> None:
     if module_has_quiz(module_id):
         raise CompletionRefused()
-    row = _progress_row(user_id, module_id)
-    row.marked_complete = True
-    row.completed_at = row.completed_at or utcnow()
-    row.first_visit_at = row.first_visit_at or row.completed_at
+    now = utcnow()
+    _progress_upsert(user_id, module_id,
+                     first={"marked_complete": True, "completed_at": now, "first_visit_at": now},
+                     then={"marked_complete": True,
+                           "completed_at": func.coalesce(ModuleProgress.completed_at, now),
+                           "first_visit_at": func.coalesce(ModuleProgress.first_visit_at,
+                                                           ModuleProgress.completed_at, now)})
     db.session.commit()
 
 
 def record_attempt(user_id: int, module_id: int, percent: float, passed: bool) -> None:
     """Progress after a submitted attempt: count it, keep the best score, complete on a pass. Caller commits."""
-    row = _progress_row(user_id, module_id)
-    row.attempts = (row.attempts or 0) + 1
-    row.best_percent = percent if row.best_percent is None else max(row.best_percent, percent)
-    if passed and row.completed_at is None:
-        row.completed_at = utcnow()
+    now = utcnow()
+    then = {"attempts": ModuleProgress.attempts + 1,
+            "best_percent": case((or_(ModuleProgress.best_percent.is_(None), ModuleProgress.best_percent < percent),
+                                  percent), else_=ModuleProgress.best_percent)}
+    if passed:
+        then["completed_at"] = func.coalesce(ModuleProgress.completed_at, now)
+    _progress_upsert(user_id, module_id,
+                     first={"attempts": 1, "best_percent": percent, "completed_at": now if passed else None},
+                     then=then)
 
 
 @dataclass(frozen=True)

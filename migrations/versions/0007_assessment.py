@@ -1,7 +1,7 @@
 """Assessment: pre/post assignments with crossover forms, result release, and the form and sitting of attempts.
 
 Revision ID: 0007_assessment
-Revises: 0005_inline_checks
+Revises: 0006_school_day
 Create Date: 2026-12-01 06:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0007_assessment'
-down_revision = '0005_inline_checks'
+down_revision = '0006_school_day'
 branch_labels = None
 depends_on = None
 
