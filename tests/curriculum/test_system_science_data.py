@@ -1,0 +1,136 @@
+"""Every data-derived number in the Climate System Science course, recomputed from courses/_data/*.csv.
+
+For each number the table below gives the module, the text exactly as written and a function that recomputes it from
+the shipped CSV (plus, where a formula needs one, a constant cited in the module, named here). The test checks that
+1. the recomputed value, rounded as the module rounds it, is the text written, and
+2. that text is written in both the English and the Korean file,
+so the test fails when the data, the English text or the Korean text changes. Numeric quiz answers (data exercises)
+are checked the same way: the recomputed value must be inside the accepted range in both languages.
+
+Standard library only (csv, math, re).
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "courses" / "_data"
+COURSE = ROOT / "courses" / "climate-system-science"
+LANGS = ("en", "ko")
+
+# Constants quoted from sources in the modules (not from a shipped dataset).
+MYHRE = 5.35  # W m-2, Myhre et al. (1998): dF = 5.35 ln(C/C0)
+WMO_RATIO_2024 = 1.52  # WMO Greenhouse Gas Bulletin No. 21: 2024 CO2 = 152% of pre-industrial
+PLANCK = 3.3  # W m-2 per degC, AR6 WGI 7.4.2.1 rough estimate (magnitude)
+
+
+def _series(name: str, column: str, key: str = "year") -> dict[int, float]:
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return {int(row[key]): float(row[column]) for row in csv.DictReader(handle)}
+
+
+CO2 = _series("co2_annmean_mlo", "mean")
+CH4 = _series("ch4_annmean_gl", "mean_ppb")
+
+
+def forcing(first: float, last: float) -> float:
+    return MYHRE * math.log(last / first)
+
+
+def fmt(value: float, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}" if abs(value) >= 1000 else f"{value:.{decimals}f}"
+    return text.replace("-", "−") if text.startswith("-") else text
+
+
+M1 = "01-radiative-forcing"
+
+# (module, text as written, recomputation, decimals)
+QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
+    (M1, "3.71", lambda: MYHRE * math.log(2), 2),
+    (M1, "315.98", lambda: CO2[1959], 2),
+    (M1, "427.35", lambda: CO2[2025], 2),
+    (M1, "424.61", lambda: CO2[2024], 2),
+    (M1, "324.62", lambda: CO2[1969], 2),
+    (M1, "401.01", lambda: CO2[2015], 2),
+    (M1, "0.0169", lambda: MYHRE / CO2[1959], 4),
+    (M1, "0.0125", lambda: MYHRE / CO2[2025], 4),
+    (M1, "2.74", lambda: CO2[2025] - CO2[2024], 2),
+    (M1, "0.0344", lambda: forcing(CO2[2024], CO2[2025]), 4),
+    (M1, "0.0345", lambda: MYHRE * (CO2[2025] - CO2[2024]) / CO2[2024], 4),
+    (M1, "1.3438", lambda: CO2[2024] / CO2[1959], 4),
+    (M1, "0.2955", lambda: math.log(CO2[2024] / CO2[1959]), 4),
+    (M1, "1.58", lambda: forcing(CO2[1959], CO2[2024]), 2),
+    (M1, "108.63", lambda: CO2[2024] - CO2[1959], 2),
+    (M1, "1.84", lambda: MYHRE * (CO2[2024] - CO2[1959]) / CO2[1959], 2),
+    (M1, "8.64", lambda: CO2[1969] - CO2[1959], 2),
+    (M1, "26.34", lambda: CO2[2025] - CO2[2015], 2),
+    (M1, "0.14", lambda: forcing(CO2[1959], CO2[1969]), 2),
+    (M1, "0.34", lambda: forcing(CO2[2015], CO2[2025]), 2),
+    (M1, "2.24", lambda: MYHRE * math.log(WMO_RATIO_2024), 2),
+    (M1, "88", lambda: CO2[2025] * math.exp(1 / MYHRE) - CO2[2025], 0),
+    (M1, "1.3525", lambda: CO2[2025] / CO2[1959], 4),
+    (M1, "0.3019", lambda: math.log(CO2[2025] / CO2[1959]), 4),
+    (M1, "111.37", lambda: CO2[2025] - CO2[1959], 2),
+    (M1, "1.89", lambda: MYHRE * (CO2[2025] - CO2[1959]) / CO2[1959], 2),
+    (M1, "1,644.84", lambda: CH4[1984], 2),
+    (M1, "1,929.63", lambda: CH4[2024], 2),
+    (M1, "17", lambda: 100 * (CH4[2024] / CH4[1984] - 1), 0),
+    (M1, "1.1", lambda: MYHRE * math.log(2) / PLANCK, 1),
+]
+
+# (module, question id, recomputation): the value must lie in the accepted range in both languages
+ANSWERS: list[tuple[str, str, Callable[[], float]]] = [
+    (M1, "q01-doubling", lambda: MYHRE * math.log(2)),
+    (M1, "q01-data-forcing", lambda: forcing(CO2[1959], CO2[2025])),
+]
+
+
+def file_text(stem: str, lang: str) -> str:
+    path = COURSE / f"{stem}.{lang}.md"
+    if not path.is_file():
+        pytest.skip(f"{path.name} not written yet")
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+@pytest.mark.parametrize("stem,quoted,compute,decimals", QUOTED, ids=[f"{q[0][:2]}:{q[1]}" for q in QUOTED])
+def test_quoted_number_is_recomputed_from_the_data(stem, quoted, compute, decimals):
+    assert fmt(compute(), decimals) == quoted, f"{stem}: recomputed {compute()!r}, module says {quoted}"
+    for lang in LANGS:
+        text = file_text(stem, lang)
+        assert re.search(rf"(?<![\d.,]){re.escape(quoted)}(?![\d]|\.\d)", text), f"{stem}.{lang}.md lacks {quoted}"
+
+
+_NUMBER = re.compile(
+    r"^(?P<a>[-−]?\d+(?:\.\d+)?)\s*(?:(?:±|\+-)\s*(?P<tol>\d+(?:\.\d+)?)|\.\.\s*(?P<b>[-−]?\d+(?:\.\d+)?))$"
+)
+
+
+def accepted_range(stem: str, lang: str, qid: str) -> tuple[float, float]:
+    if not (COURSE / f"{stem}.{lang}.md").is_file():
+        pytest.skip("not written yet")
+    text = (COURSE / f"{stem}.{lang}.md").read_text(encoding="utf-8")
+    blocks = re.split(r"(?m)^(?=### )", text.split("\n<!-- quiz -->\n", 1)[1])
+    block = next(b for b in blocks if re.search(rf"(?m)^id:\s*{re.escape(qid)}\s*$", b))
+    spec = re.search(r"(?m)^number:\s*(.+?)\s*$", block).group(1)
+    match = _NUMBER.match(spec)
+    assert match, f"{stem}.{lang}.md {qid}: cannot read {spec!r}"
+    a = float(match["a"].replace("−", "-"))
+    if match["tol"]:
+        return a - float(match["tol"]), a + float(match["tol"])
+    return a, float(match["b"].replace("−", "-"))
+
+
+@pytest.mark.parametrize("stem,qid,compute", ANSWERS, ids=[a[1] for a in ANSWERS])
+def test_numeric_answer_contains_the_recomputed_value(stem, qid, compute):
+    value = compute()
+    ranges = [accepted_range(stem, lang, qid) for lang in LANGS]
+    assert ranges[0] == ranges[1], f"{qid}: accepted ranges differ between en and ko"
+    low, high = ranges[0]
+    assert low <= value <= high, f"{qid}: recomputed {value:.4f} is outside [{low}, {high}]"
+    assert high - low <= max(0.1 * abs(value), 0.02), f"{qid}: tolerance too wide for a computed answer"
