@@ -37,6 +37,31 @@ def _series(name: str, column: str, key: str = "year") -> dict[int, float]:
 
 CO2 = _series("co2_annmean_mlo", "mean")
 CH4 = _series("ch4_annmean_gl", "mean_ppb")
+GISTEMP = _series("gistemp_global_annual", "anomaly_c")
+
+# AR6 values quoted in module 2 (WGI SPM A.4.4, TS.3.2.1, Chapter 7)
+F2X_AR6 = 3.93  # W m-2, ERF for 2xCO2
+ECS = 3.0
+TCR = 1.8
+CLOUD_RANGE = (-0.10, 0.94)  # W m-2 degC-1, very likely range of the net cloud feedback
+
+
+def mean(series: dict[int, float], first: int, last: int) -> float:
+    years = range(first, last + 1)
+    assert all(y in series for y in years), f"missing years in {first}-{last}"
+    return sum(series[y] for y in years) / len(years)
+
+
+def doublings(first: int, last: int) -> float:
+    return math.log(CO2[last] / CO2[first]) / math.log(2)
+
+
+def alpha_best() -> float:
+    return -F2X_AR6 / ECS
+
+
+def half_cloud_width() -> float:
+    return (CLOUD_RANGE[1] - CLOUD_RANGE[0]) / 2
 
 
 def forcing(first: float, last: float) -> float:
@@ -49,6 +74,7 @@ def fmt(value: float, decimals: int) -> str:
 
 
 M1 = "01-radiative-forcing"
+M2 = "02-sensitivity-and-feedbacks"
 
 # (module, text as written, recomputation, decimals)
 QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
@@ -82,12 +108,38 @@ QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
     (M1, "1,929.63", lambda: CH4[2024], 2),
     (M1, "17", lambda: 100 * (CH4[2024] / CH4[1984] - 1), 0),
     (M1, "1.1", lambda: MYHRE * math.log(2) / PLANCK, 1),
+    (M2, "2.007", lambda: 1.01**70, 3),
+    (M2, "69.7", lambda: math.log(2) / math.log(1.01), 1),
+    (M2, "1.04", lambda: CLOUD_RANGE[1] - CLOUD_RANGE[0], 2),
+    (M2, "1.19", lambda: F2X_AR6 / PLANCK, 2),
+    (M2, "−1.31", alpha_best, 2),
+    (M2, "2.52", lambda: ECS / (F2X_AR6 / PLANCK), 2),
+    (M2, "0.52", half_cloud_width, 2),
+    (M2, "−0.79", lambda: alpha_best() + half_cloud_width(), 2),
+    (M2, "4.97", lambda: -F2X_AR6 / (alpha_best() + half_cloud_width()), 2),
+    (M2, "−1.83", lambda: alpha_best() - half_cloud_width(), 2),
+    (M2, "2.15", lambda: -F2X_AR6 / (alpha_best() - half_cloud_width()), 2),
+    (M2, "1.97", lambda: -F2X_AR6 / (alpha_best() + half_cloud_width()) - ECS, 2),
+    (M2, "0.85", lambda: ECS + F2X_AR6 / (alpha_best() - half_cloud_width()), 2),
+    (M2, "315.98", lambda: CO2[1959], 2),
+    (M2, "427.35", lambda: CO2[2025], 2),
+    (M2, "0.436", lambda: doublings(1959, 2025), 3),
+    (M2, "0.78", lambda: TCR * doublings(1959, 2025), 2),
+    (M2, "1.31", lambda: ECS * doublings(1959, 2025), 2),
+    (M2, "−0.03", lambda: mean(GISTEMP, 1955, 1964), 2),
+    (M2, "1.015", lambda: mean(GISTEMP, 2016, 2025), 3),
+    (M2, "1.04", lambda: mean(GISTEMP, 2016, 2025) - mean(GISTEMP, 1955, 1964), 2),
+    (M2, "0.3019", lambda: math.log(CO2[2025] / CO2[1959]), 4),
+    (M2, "−0.028", lambda: mean(GISTEMP, 1955, 1964), 3),
 ]
 
 # (module, question id, recomputation): the value must lie in the accepted range in both languages
 ANSWERS: list[tuple[str, str, Callable[[], float]]] = [
     (M1, "q01-doubling", lambda: MYHRE * math.log(2)),
     (M1, "q01-data-forcing", lambda: forcing(CO2[1959], CO2[2025])),
+    (M2, "q02-planck-only", lambda: F2X_AR6 / PLANCK),
+    (M2, "q02-data-doublings", lambda: doublings(1959, 2025)),
+    (M2, "q02-data-warming", lambda: mean(GISTEMP, 2016, 2025) - mean(GISTEMP, 1955, 1964)),
 ]
 
 
@@ -98,7 +150,10 @@ def file_text(stem: str, lang: str) -> str:
     return " ".join(path.read_text(encoding="utf-8").split())
 
 
-@pytest.mark.parametrize("stem,quoted,compute,decimals", QUOTED, ids=[f"{q[0][:2]}:{q[1]}" for q in QUOTED])
+QUOTED_IDS = [f"{q[0][:2]}:{q[1]}:{i}" for i, q in enumerate(QUOTED)]
+
+
+@pytest.mark.parametrize("stem,quoted,compute,decimals", QUOTED, ids=QUOTED_IDS)
 def test_quoted_number_is_recomputed_from_the_data(stem, quoted, compute, decimals):
     assert fmt(compute(), decimals) == quoted, f"{stem}: recomputed {compute()!r}, module says {quoted}"
     for lang in LANGS:
