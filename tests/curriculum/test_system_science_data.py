@@ -38,6 +38,27 @@ def _series(name: str, column: str, key: str = "year") -> dict[int, float]:
 CO2 = _series("co2_annmean_mlo", "mean")
 CH4 = _series("ch4_annmean_gl", "mean_ppb")
 GISTEMP = _series("gistemp_global_annual", "anomaly_c")
+WORLD = _series("co2_emissions_world", "co2_mt")  # Mt CO2
+KOREA = _series("co2_emissions_south_korea", "co2_mt")  # Mt CO2
+
+# Module 3 constants: Global Carbon Budget (2.124 GtC per ppm), molar-mass ratio used by OWID (3.664),
+# AR6 TCRE (0.45 degC per 1000 GtCO2) and the 2025 remaining budget (130 GtCO2 from 2025, 1.5 degC, 50%)
+GTC_PER_PPM = 2.124
+CO2_PER_C = 3.664
+TCRE = 0.45
+BUDGET_2025 = 130
+
+
+def gt_per_ppm() -> float:
+    return GTC_PER_PPM * CO2_PER_C
+
+
+def emitted_gt(series: dict[int, float], first: int, last: int) -> float:
+    return sum(series[y] for y in range(first, last + 1)) / 1000
+
+
+def airborne(first: int, last: int) -> float:
+    return (CO2[last] - CO2[first - 1]) * gt_per_ppm() / emitted_gt(WORLD, first, last)
 
 # AR6 values quoted in module 2 (WGI SPM A.4.4, TS.3.2.1, Chapter 7)
 F2X_AR6 = 3.93  # W m-2, ERF for 2xCO2
@@ -75,6 +96,7 @@ def fmt(value: float, decimals: int) -> str:
 
 M1 = "01-radiative-forcing"
 M2 = "02-sensitivity-and-feedbacks"
+M3 = "03-carbon-budget"
 
 # (module, text as written, recomputation, decimals)
 QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
@@ -131,6 +153,30 @@ QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
     (M2, "1.04", lambda: mean(GISTEMP, 2016, 2025) - mean(GISTEMP, 1955, 1964), 2),
     (M2, "0.3019", lambda: math.log(CO2[2025] / CO2[1959]), 4),
     (M2, "−0.028", lambda: mean(GISTEMP, 1955, 1964), 3),
+    (M3, "7.78", gt_per_ppm, 2),
+    (M3, "421.08", lambda: CO2[2023], 2),
+    (M3, "396.74", lambda: CO2[2013], 2),
+    (M3, "24.34", lambda: CO2[2023] - CO2[2013], 2),
+    (M3, "189.4", lambda: (CO2[2023] - CO2[2013]) * gt_per_ppm(), 1),
+    (M3, "363.3", lambda: emitted_gt(WORLD, 2014, 2023), 1),
+    (M3, "0.52", lambda: airborne(2014, 2023), 2),
+    (M3, "0.60", lambda: airborne(1960, 1969), 2),
+    (M3, "0.54", lambda: airborne(1960, 2023), 2),
+    (M3, "0.42", lambda: (CO2[2018] - CO2[2017]) * gt_per_ppm() / (WORLD[2018] / 1000), 2),
+    (M3, "0.75", lambda: (CO2[2016] - CO2[2015]) * gt_per_ppm() / (WORLD[2016] / 1000), 2),
+    (M3, "173.9", lambda: emitted_gt(WORLD, 2014, 2023) - (CO2[2023] - CO2[2013]) * gt_per_ppm(), 1),
+    (M3, "17.4", lambda: (emitted_gt(WORLD, 2014, 2023) - (CO2[2023] - CO2[2013]) * gt_per_ppm()) / 10, 1),
+    (M3, "2.55", lambda: CO2[2023] - CO2[2022], 2),
+    (M3, "19.8", lambda: (CO2[2023] - CO2[2022]) * gt_per_ppm(), 1),
+    (M3, "37.8", lambda: WORLD[2023] / 1000, 1),
+    (M3, "37,791.57", lambda: WORLD[2023], 2),
+    (M3, "0.45", lambda: 1.65 / CO2_PER_C, 2),
+    (M3, "1,522", lambda: emitted_gt(WORLD, 1959, 2023), 0),
+    (M3, "0.69", lambda: TCRE * emitted_gt(WORLD, 1959, 2023) / 1000, 2),
+    (M3, "147", lambda: emitted_gt(WORLD, 2020, 2023), 0),
+    (M3, "3.4", lambda: BUDGET_2025 / (WORLD[2023] / 1000), 1),
+    (M3, "6.9", lambda: 2 * BUDGET_2025 / (WORLD[2023] / 1000), 1),
+    (M3, "577.4", lambda: KOREA[2023], 1),
 ]
 
 # (module, question id, recomputation): the value must lie in the accepted range in both languages
@@ -140,6 +186,9 @@ ANSWERS: list[tuple[str, str, Callable[[], float]]] = [
     (M2, "q02-planck-only", lambda: F2X_AR6 / PLANCK),
     (M2, "q02-data-doublings", lambda: doublings(1959, 2025)),
     (M2, "q02-data-warming", lambda: mean(GISTEMP, 2016, 2025) - mean(GISTEMP, 1955, 1964)),
+    (M3, "q03-ppm-to-gt", gt_per_ppm),
+    (M3, "q03-data-airborne", lambda: airborne(2014, 2023)),
+    (M3, "q03-triangle", lambda: 2 * BUDGET_2025 / (WORLD[2023] / 1000)),
 ]
 
 
