@@ -90,6 +90,9 @@ def forcing(first: float, last: float) -> float:
 
 
 def fmt(value: float, decimals: int) -> str:
+    """As the modules write numbers: thousands separators, a real minus sign; decimals -1 means a year-like 2020.5."""
+    if decimals == -1:
+        return f"{value:.1f}"
     text = f"{value:,.{decimals}f}" if abs(value) >= 1000 else f"{value:.{decimals}f}"
     return text.replace("-", "−") if text.startswith("-") else text
 
@@ -97,6 +100,32 @@ def fmt(value: float, decimals: int) -> str:
 M1 = "01-radiative-forcing"
 M2 = "02-sensitivity-and-feedbacks"
 M3 = "03-carbon-budget"
+M5 = "05-models-and-observations"
+
+# Module 5 constants: seawater density and specific heat (TEOS-10 manual, rounded as quoted), seconds per year
+RHO_SEAWATER, CP_SEAWATER, MIXED_LAYER_M, SECONDS_PER_YEAR = 1025, 3990, 100, 3.156e7
+
+
+def ols(first: int, last: int) -> dict[str, float]:
+    """Ordinary least squares of GISTEMP on year, with the lag-1 autocorrelation correction (Santer et al. 2000)."""
+    xs = list(range(first, last + 1))
+    ys = [GISTEMP[x] for x in xs]
+    n = len(xs)
+    xm, ym = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - xm) ** 2 for x in xs)
+    sxy = sum((x - xm) * (y - ym) for x, y in zip(xs, ys, strict=True))
+    slope = sxy / sxx
+    residuals = [y - (ym + slope * (x - xm)) for x, y in zip(xs, ys, strict=True)]
+    s = math.sqrt(sum(r * r for r in residuals) / (n - 2))
+    se = s / math.sqrt(sxx)
+    r1 = sum(residuals[i] * residuals[i - 1] for i in range(1, n)) / sum(r * r for r in residuals)
+    n_eff = n * (1 - r1) / (1 + r1)
+    return {"xm": xm, "ym": ym, "sxx": sxx, "sxy": sxy, "slope": slope, "s": s, "se": se, "r1": r1,
+            "n_eff": n_eff, "se_adj": se * math.sqrt((n - 2) / (n_eff - 2))}
+
+
+def heat_capacity() -> float:
+    return RHO_SEAWATER * CP_SEAWATER * MIXED_LAYER_M
 
 # (module, text as written, recomputation, decimals)
 QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
@@ -177,6 +206,39 @@ QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
     (M3, "3.4", lambda: BUDGET_2025 / (WORLD[2023] / 1000), 1),
     (M3, "6.9", lambda: 2 * BUDGET_2025 / (WORLD[2023] / 1000), 1),
     (M3, "577.4", lambda: KOREA[2023], 1),
+    (M5, "4.09", lambda: heat_capacity() / 1e8, 2),
+    (M5, "3.12", lambda: heat_capacity() / 1.31 / 1e8, 2),
+    (M5, "9.9", lambda: heat_capacity() / 1.31 / SECONDS_PER_YEAR, 1),
+    (M5, "2020.5", lambda: ols(2016, 2025)["xm"], -1),
+    (M5, "1.015", lambda: ols(2016, 2025)["ym"], 3),
+    (M5, "10.15", lambda: sum(GISTEMP[y] for y in range(2016, 2026)), 2),
+    (M5, "82.5", lambda: ols(2016, 2025)["sxx"], 1),
+    (M5, "2.655", lambda: ols(2016, 2025)["sxy"], 3),
+    (M5, "0.0322", lambda: ols(2016, 2025)["slope"], 4),
+    (M5, "0.32", lambda: 10 * ols(2016, 2025)["slope"], 2),
+    (M5, "0.122", lambda: ols(2016, 2025)["s"], 3),
+    (M5, "0.0135", lambda: ols(2016, 2025)["se"], 4),
+    (M5, "0.13", lambda: 10 * ols(2016, 2025)["se"], 2),
+    (M5, "0.27", lambda: 20 * ols(2016, 2025)["se"], 2),
+    (M5, "0.207", lambda: 10 * ols(1975, 2025)["slope"], 3),
+    (M5, "0.010", lambda: 10 * ols(1975, 2025)["se"], 3),
+    (M5, "0.31", lambda: ols(1975, 2025)["r1"], 2),
+    (M5, "26.7", lambda: ols(1975, 2025)["n_eff"], 1),
+    (M5, "26.65", lambda: ols(1975, 2025)["n_eff"], 2),
+    (M5, "0.014", lambda: 10 * ols(1975, 2025)["se_adj"], 3),
+    (M5, "0.03", lambda: 20 * ols(1975, 2025)["se_adj"], 2),
+    (M5, "0.14", lambda: 10 * ols(1998, 2012)["slope"], 2),
+    (M5, "0.05", lambda: 10 * ols(1998, 2012)["se"], 2),
+    (M5, "2,247.5", lambda: ols(1996, 2025)["sxx"], 1),
+    (M5, "56.435", lambda: ols(1996, 2025)["sxy"], 3),
+    (M5, "0.0251", lambda: ols(1996, 2025)["slope"], 4),
+    (M5, "0.61", lambda: GISTEMP[1998], 2),
+    (M5, "0.47", lambda: GISTEMP[1997], 2),
+    (M5, "0.38", lambda: GISTEMP[1999], 2),
+    (M5, "0.90", lambda: GISTEMP[2015], 2),
+    (M5, "0.92", lambda: GISTEMP[2017], 2),
+    (M5, "0.41", lambda: GISTEMP[1991], 2),
+    (M5, "0.22", lambda: GISTEMP[1992], 2),
 ]
 
 # (module, question id, recomputation): the value must lie in the accepted range in both languages
@@ -189,6 +251,9 @@ ANSWERS: list[tuple[str, str, Callable[[], float]]] = [
     (M3, "q03-ppm-to-gt", gt_per_ppm),
     (M3, "q03-data-airborne", lambda: airborne(2014, 2023)),
     (M3, "q03-triangle", lambda: 2 * BUDGET_2025 / (WORLD[2023] / 1000)),
+    (M5, "q05-tau-number", lambda: heat_capacity() / 1.31 / SECONDS_PER_YEAR),
+    (M5, "q05-data-trend", lambda: 10 * ols(1996, 2025)["slope"]),
+    (M5, "q05-neff", lambda: ols(1975, 2025)["n_eff"]),
 ]
 
 
