@@ -104,6 +104,27 @@ M2 = "02-sensitivity-and-feedbacks"
 M3 = "03-carbon-budget"
 M5 = "05-models-and-observations"
 M6 = "06-decarbonisation-arithmetic"
+M4 = "04-paleoclimate"
+
+# Module 4 constants: LGM CO2 as used by AR6's models (190 ppm, AR6 WGI Fig. 7.19), the WMO 2024 global mean (423.9 ppm
+# = 152% of pre-industrial), the LGM cooling of Annan et al. (2022) (4.5 +- 0.9 degC), bounds chosen in the text
+LGM_CO2, WMO_2024, LGM_COOLING, LGM_UNC, BOUND_YEARS, DEGLACIAL_YEARS = 190, 423.9, 4.5, 0.9, 1000, 5000
+
+
+def preindustrial() -> float:
+    return WMO_2024 / WMO_RATIO_2024
+
+
+def glacial_doublings() -> float:
+    return math.log(preindustrial() / LGM_CO2) / math.log(2)
+
+
+def deglacial_rate_bound() -> float:
+    return (preindustrial() - LGM_CO2) / BOUND_YEARS
+
+
+def recent_rate() -> float:
+    return (CO2[2025] - CO2[2015]) / 10
 
 # Module 6 constants: atomic and molar masses (g/mol), enthalpy of formation of liquid water (NIST, kJ/mol),
 # the HyREX demonstration plant (300 kt/yr, Primetals 2022), POSCO's 2017 emissions (71 Mt, Yonhap 2019)
@@ -315,6 +336,24 @@ QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
     (M6, "54,100", lambda: round(1e6 * h2_kg_per_t() / 1000, -2), 0),
     (M6, "654.537", lambda: KOREA[2017], 3),
     (M6, "11", lambda: 100 * POSCO_2017 / KOREA[2017], 0),
+    (M4, "278.9", preindustrial, 1),
+    (M4, "0.554", glacial_doublings, 3),
+    (M4, "−2.05", lambda: forcing(preindustrial(), LGM_CO2), 2),
+    (M4, "1.66", lambda: ECS * glacial_doublings(), 2),
+    (M4, "401.01", lambda: CO2[2015], 2),
+    (M4, "427.35", lambda: CO2[2025], 2),
+    (M4, "26.34", lambda: CO2[2025] - CO2[2015], 2),
+    (M4, "2.63", recent_rate, 2),
+    (M4, "89", lambda: preindustrial() - LGM_CO2, 0),
+    (M4, "0.089", deglacial_rate_bound, 3),
+    (M4, "30", lambda: recent_rate() / deglacial_rate_bound(), 0),
+    (M4, "0.009", lambda: 10 * LGM_COOLING / DEGLACIAL_YEARS, 3),
+    (M4, "0.207", lambda: 10 * ols(1975, 2025)["slope"], 3),
+    (M4, "23", lambda: 10 * ols(1975, 2025)["slope"] / (10 * LGM_COOLING / DEGLACIAL_YEARS), 0),
+    (M4, "1,644.84", lambda: CH4[1984], 2),
+    (M4, "1,929.63", lambda: CH4[2024], 2),
+    (M4, "3.6", lambda: LGM_COOLING - LGM_UNC, 1),
+    (M4, "5.4", lambda: LGM_COOLING + LGM_UNC, 1),
 ]
 
 # (module, question id, recomputation): the value must lie in the accepted range in both languages
@@ -335,6 +374,9 @@ ANSWERS: list[tuple[str, str, Callable[[], float]]] = [
         / math.log(KOREA[2023] / KOREA[1990])),
     (M6, "q06-rate", lambda: 100 * target_rate()),
     (M6, "q06-h2-mass", h2_kg_per_t),
+    (M4, "q04-co2-share", lambda: ECS * glacial_doublings()),
+    (M4, "q04-data-rate", recent_rate),
+    (M4, "q04-lgm-range", lambda: LGM_COOLING - LGM_UNC),
 ]
 
 
