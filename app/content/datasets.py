@@ -64,7 +64,7 @@ class Dataset:
     @property
     def terms(self) -> str:
         """The licence if the sidecar names one, otherwise the publisher's terms of use."""
-        return str(self.meta.get("licence") or self.meta.get("terms") or "")
+        return str(self.meta.get("licence") or self.meta.get("terms") or self.meta.get("licence_terms") or "")
 
 
 class DatasetStore:
@@ -177,8 +177,9 @@ def _read_sidecar(path: Path) -> tuple[dict[str, Located], list[Problem]]:
     for key in SIDECAR_REQUIRED:
         if not has_text(key):
             problems.append(Problem(str(path), 1, f"sidecar needs '{key}' (text)"))
-    if not (has_text("licence") or has_text("terms")):
-        problems.append(Problem(str(path), 1, "sidecar needs 'licence' or 'terms' (text)"))
+    # licence_terms: the key the shared, verified sidecars (work/shared/data) use for the same thing
+    if not (has_text("licence") or has_text("terms") or has_text("licence_terms")):
+        problems.append(Problem(str(path), 1, "sidecar needs 'licence', 'terms' or 'licence_terms' (text)"))
     url = fields.get("source_url")
     if url is not None and isinstance(url.value, str) and not re.match(r"^https?://", url.value):
         problems.append(Problem(str(path), url.line, "'source_url' must start with https:// or http://"))

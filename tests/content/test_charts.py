@@ -255,7 +255,7 @@ def test_dataset_sidecar_must_say_where_the_data_comes_from(tmp_path: Path) -> N
         ("a.yml", 1, "sidecar needs 'units' (text)"),
         ("a.yml", 1, "sidecar needs 'source' (text)"),
         ("a.yml", 1, "sidecar needs 'source_url' (text)"),
-        ("a.yml", 1, "sidecar needs 'licence' or 'terms' (text)"),
+        ("a.yml", 1, "sidecar needs 'licence', 'terms' or 'licence_terms' (text)"),
         ("a.yml", 2, "'columns' describes 'z', which is not a column of a.csv"),
         ("orphan.yml", 1, "sidecar without a dataset: no orphan.csv"),
     ]
