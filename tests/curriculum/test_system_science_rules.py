@@ -238,3 +238,18 @@ def test_app_linter_is_clean_for_the_course():
     problems = [str(p) for p in lint_course_tree(COURSE)]
     problems += [str(p) for p in lint_course_tree(COURSES) if "_data" in str(p)]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_diagnostic_gives_nothing_away_and_covers_every_module(lang):
+    mod = module(DIAGNOSTIC, lang)
+    quiz = mod.meta["quiz"]
+    assert quiz["pass_mark"] == 0 and quiz["reveal"] == "never" and quiz["shuffle_questions"] is False
+    assert quiz["attempts"] == "unlimited", "students take the same check before and after the course"
+    ids = [q.id for q in mod.questions]
+    for number in range(1, len(CONTENT_MODULES) + 1):
+        assert any(i.startswith(f"diag-m{number}-") for i in ids), f"{where(mod)}: no item for module {number}"
+    # the text links every content module, so the result page's section links lead to the module that teaches it
+    for stem in CONTENT_MODULES:
+        assert f"({stem}.{lang}.md)" in mod.body, f"{where(mod)}: no link to {stem}"
+    assert len({q.type for q in mod.questions}) >= 5, f"{where(mod)}: fewer than five question types"
