@@ -44,3 +44,19 @@ def test_every_new_page_opens_in_both_languages_and_passes_axe(page, axe, curric
                 assert page.locator("figure.chart svg").count() >= 1, (slug, lang)
                 assert page.locator("form .check-label").count() >= 1, (slug, lang)  # the inline check
             assert_accessible(axe, page)
+
+
+def test_foundations_policy_module_opens_in_both_languages_and_passes_axe(page, axe, curriculum):
+    student = make_user()
+    page.goto("/auth/login")
+    page.get_by_label("Email or username").fill(student.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard")
+    for lang in ("en", "ko"):
+        response = page.goto(f"/courses/climate-literacy-foundations/korea-climate-policy?lang={lang}")
+        assert response.status == 200, lang
+        assert page.locator("article").get_attribute("lang") == lang
+        assert page.locator("figure.chart svg").count() >= 1
+        assert page.locator("form .check-label").count() >= 1
+        assert_accessible(axe, page)
