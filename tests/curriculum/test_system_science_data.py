@@ -377,7 +377,7 @@ ANSWERS: list[tuple[str, str, Callable[[], float]]] = [
     (M4, "q04-co2-share", lambda: ECS * glacial_doublings()),
     (M4, "q04-data-rate", recent_rate),
     (M4, "q04-lgm-range", lambda: LGM_COOLING - LGM_UNC),
-    ("00-diagnostic", "diag-m1-doubling", lambda: MYHRE * math.log(2)),
+    ("00-diagnostic", "diag-m1-doubling", lambda: MYHRE * math.log(4)),
     ("00-diagnostic", "diag-m3-units", lambda: 44.01 / 12.011),
 ]
 

@@ -253,3 +253,21 @@ def test_diagnostic_gives_nothing_away_and_covers_every_module(lang):
     for stem in CONTENT_MODULES:
         assert f"({stem}.{lang}.md)" in mod.body, f"{where(mod)}: no link to {stem}"
     assert len({q.type for q in mod.questions}) >= 5, f"{where(mod)}: fewer than five question types"
+
+
+def test_misconception_catalogue_names_every_tag_in_both_languages():
+    """courses/climate-system-science/misconceptions.yml, in the format of the assessment issue's catalogue."""
+    catalogue = yaml.safe_load((COURSE / "misconceptions.yml").read_text(encoding="utf-8"))
+    used = {t for stem in written for lang in LANGS for q in module(stem, lang).questions for t in q.misconception_tags}
+    used |= {t for stem in written for lang in LANGS
+             for t in re.findall(r"(?m)^\s+misconception:\s*(\S+)", module(stem, lang).body)}
+    assert used <= set(catalogue), f"tags without a catalogue entry: {sorted(used - set(catalogue))}"
+    assert set(catalogue) <= used, f"catalogue entries no quiz uses: {sorted(set(catalogue) - used)}"
+    slugs = {module(stem, "en").slug: stem for stem in written}
+    for tag, entry in catalogue.items():
+        assert entry["principle"] in PRINCIPLES, tag
+        for key in ("name", "description"):
+            assert set(entry[key]) == set(LANGS) and all(entry[key][lang].strip() for lang in LANGS), (tag, key)
+        where_taught = entry["addressed"]
+        assert where_taught["module"] in slugs, (tag, where_taught)
+        assert where_taught["section"] in headings(module(slugs[where_taught["module"]], "en")), (tag, where_taught)
