@@ -174,6 +174,7 @@ def heat_capacity() -> float:
 # (module, text as written, recomputation, decimals)
 QUOTED: list[tuple[str, str, Callable[[], float], int]] = [
     (M1, "3.71", lambda: MYHRE * math.log(2), 2),
+    (M1, "5.1", lambda: 4 * math.pi * 6.371e6**2 / 1e14, 1),  # Earth's surface area in 10^14 m2 from R = 6,371 km
     (M1, "315.98", lambda: CO2[1959], 2),
     (M1, "427.35", lambda: CO2[2025], 2),
     (M1, "424.61", lambda: CO2[2024], 2),
