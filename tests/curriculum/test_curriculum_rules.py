@@ -39,6 +39,7 @@ MODULES = [
     "06-energy-and-mitigation",
     "07-pohang-in-transition",
     "08-acting-on-it",
+    "09-korea-climate-policy",
 ]
 CONTENT_MODULES = [m for m in MODULES if m != DIAGNOSTIC]
 FOUNDATION_PRINCIPLES = [f"EP{n}" for n in range(1, 8)] + ["GP"]
