@@ -33,6 +33,7 @@ from app.content.scan import (
     find_references,
     unclosed_chart_fences,
 )
+from app.content.scenario_block import parse_scenario_spec
 from app.content.sources import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -341,6 +342,11 @@ def _parse_module_file(
                                            first_line=content_first + fence.start + 1, settings=None,
                                            settings_line=content_first + fence.start, render=None)
             problems.extend(check_problems)
+            continue
+        if fence.is_scenario:
+            _, scenario_problems = parse_scenario_spec("\n".join(content[fence.start + 1 : fence.end]), path=display,
+                                                       first_line=content_first + fence.start + 1)
+            problems.extend(scenario_problems)
             continue
         if not fence.is_chart:
             continue
