@@ -154,3 +154,18 @@ def test_a_scenario_block_needs_a_title():
     spec, problems = parse_scenario_spec("peak: 2030\n", path="m.md", first_line=5)
     assert spec is None
     assert [(p.line, p.message) for p in problems] == [(4, "scenario block has no 'title'")]
+
+
+def test_a_lettered_file_goes_between_two_numbers_without_renumbering(tmp_path):
+    from app.content import parse_course_tree
+
+    course = tmp_path / "futures"
+    course.mkdir()
+    (course / "course.yml").write_text(
+        'title: {en: "Futures"}\nsummary: {en: "Paths."}\nlevel: both\nhours: 1\nprinciples: [EP5]\norder: 9\n',
+        encoding="utf-8")
+    for name in ("04-evidence.en.md", "04b-paths.en.md", "05-impacts.en.md"):
+        (course / name).write_text(MODULE, encoding="utf-8")
+    courses, problems = parse_course_tree(tmp_path)
+    assert not [p for p in problems if p.is_error]
+    assert [m.slug for m in courses[0].modules] == ["evidence", "paths", "impacts"]
