@@ -1,7 +1,8 @@
 """What the explorer shows for one stored result: the summary numbers and a three-panel SVG. Pure Python.
 
 The SVG follows the chart conventions of app/content/charts.py (generated here, every text escaped, no inline
-styles). Its viewBox is narrow (340 units) so that 13-unit text stays at least 12 CSS px on a 360 px phone.
+styles). Its viewBox is narrow (300 units) so that 14-unit text stays at least 12 CSS px on a 360 px phone, where the
+figure is about 260 px wide; the stylesheet caps its width on large screens.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from html import escape
 
 from app.content.charts import format_number, nice_ticks
 
-WIDTH = 340
+WIDTH = 300
 PANEL_HEIGHT = 170
-LEFT, RIGHT, TOP, BOTTOM = 46, 10, 30, 26
-FONT = 13
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 30, 26
+FONT = 14
 FIRST_YEAR, LAST_YEAR = 1850, 2100
 # GISTEMP is relative to 1951–1980. AR6 gives 0.85 °C of warming from 1850–1900 to 1995–2014 (WGI SPM, note to
 # Table SPM.1), so the observed curve is shifted to make its 1995–2014 mean 0.85 °C.
@@ -146,8 +147,9 @@ def _panel(
     out += [f'<text x="{LEFT - 5}" y="{py(t) + 4:.1f}">{escape(format_number(t, decimals))}</text>' for t in ticks]
     out.append("</g>")
     out.append(f'<g fill="currentColor" font-size="{FONT}" text-anchor="middle">')
-    for year in (1850, 1900, 1950, 2000, 2050, 2100):
+    for year in (1850, 1900, 1950, 2000, 2050):
         out.append(f'<text x="{px(year):.1f}" y="{bottom + 17}">{year}</text>')
+    out.append(f'<text x="{px(2100) + RIGHT:.1f}" y="{bottom + 17}" text-anchor="end">2100</text>')
     out.append("</g>")
     out.append(
         f'<g stroke="currentColor"><line x1="{LEFT}" x2="{right}" y1="{bottom}" y2="{bottom}"/>'
@@ -156,11 +158,12 @@ def _panel(
     )
     if zero_line and low < 0:
         out.append(f'<line x1="{LEFT}" x2="{right}" y1="{py(0):.1f}" y2="{py(0):.1f}" stroke="currentColor"/>')
-    for value, label in thresholds:
+    for position, (value, label) in enumerate(thresholds):
+        label_y = py(value) + FONT if position == 0 else py(value) - 3  # the lower line's label under it: no overlap
         out.append(
             f'<g class="scenario-threshold"><line x1="{LEFT}" x2="{right}" y1="{py(value):.1f}" y2="{py(value):.1f}" '
             f'stroke="#7a4f00" stroke-dasharray="6 4"/>'
-            f'<text x="{right - 4}" y="{py(value) - 3:.1f}" font-size="{FONT}" fill="#7a4f00" text-anchor="end">'
+            f'<text x="{LEFT + 4}" y="{label_y:.1f}" font-size="{FONT}" fill="#7a4f00">'
             f"{escape(label)}</text></g>"
         )
     for kind, points, colour, _ in marks:
