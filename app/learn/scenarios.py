@@ -27,8 +27,8 @@ OBSERVED_DATASET = "gistemp_global_annual"
 def lever_labels() -> dict[str, str]:
     return {
         "peak": _("Year CO₂ emissions peak"),
-        "growth": _("Growth until the peak (% per year)"),
-        "decline": _("Fall after the peak (% of the peak per year)"),
+        "growth": _("Growth until the peak (percent per year)"),
+        "decline": _("Fall after the peak (percent of the peak per year)"),
         "settle": _("Level they settle at (GtCO₂ per year)"),
         "methane": _("Methane"),
     }
