@@ -20,6 +20,7 @@ from app.admin.forms import (
 from app.content.sources import LANGUAGES
 from app.extensions import db
 from app.learn import checks as inline_checks
+from app.learn import scenarios as scenario_explorers
 from app.learn.routes import quiz_labels
 from app.models import Role
 from app.security import roles_required
@@ -222,7 +223,10 @@ def edit_module(course_slug: str, module_slug: str, lang: str):
     preview = None
     if check is not None and check.rendered is not None:
         # The same body and inline-check pieces as the student page (app/templates/learn/_module_body.html).
-        preview = {"parts": inline_checks.body_parts(check.rendered.body_html),
+        body_html = scenario_explorers.fill_scenarios(  # explorers at their starting levers
+            check.rendered.body_html, {}, lang=lang,
+            base_url=url_for("learn.module", course_slug=course.slug, module_slug=module.slug))
+        preview = {"parts": inline_checks.body_parts(body_html),
                    "checks": inline_checks.build_checks(check.rendered.checks, module.id, quiz_labels())}
     return render_template("admin/module_edit.html", course=course, module=module, lang=lang, form=form,
                            state=state, check=check, preview=preview,
