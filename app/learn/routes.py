@@ -119,10 +119,11 @@ def module(course_slug: str, module_slug: str):
         quiz = Quiz.from_dict(page.text.quiz)
         quiz_info = {"questions": len(quiz.questions), "pass_mark": quiz.settings.pass_mark,
                      "left": attempts.attempts_left(current_user.id, module.id, quiz)}
+    body_html = scenarios.fill_scenarios(page.text.body_html, request.args, lang=lang,
+                                         base_url=url_for("learn.module", course_slug=course.slug,
+                                                          module_slug=module.slug))
     return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language(),
-                           body_parts=checks.body_parts(scenarios.fill_scenarios(
-                               page.text.body_html, request.args, lang=lang,
-                               base_url=url_for("learn.module", course_slug=course.slug, module_slug=module.slug))),
+                           body_parts=checks.body_parts(body_html), has_scenarios=body_html != page.text.body_html,
                            checks=checks.build_checks(page.text.checks, module.id, quiz_labels()))
 
 

@@ -85,3 +85,18 @@ def test_a_student_changes_the_levers_without_javascript_and_sees_a_new_result(b
         assert_accessible(axe, page)
     finally:
         context.close()
+
+
+def test_with_javascript_a_changed_lever_updates_the_chart_without_a_reload(page, axe, curriculum):
+    student = make_user()
+    _log_in(page, student.email)
+    page.goto(MODULE)
+    page.evaluate("window.notReloaded = true")
+    explorer = page.locator("#c-scenario-1")
+    explorer.get_by_label("Year CO₂ emissions peak").select_option("2025")
+    explorer.get_by_label("Fall after the peak (percent of the peak per year)").select_option("5")
+    chosen = summarise(curriculum["p2025-g1-d5-s0-mfollow"])
+    expect(explorer.locator(".scenario-sentence")).to_contain_text(f"about {chosen.warming_2100:.1f} °C in 2100")
+    assert page.evaluate("window.notReloaded") is True
+    assert "peak=2025" in page.url and "decline=5" in page.url  # the address still names the result
+    assert_accessible(axe, page)
