@@ -169,3 +169,16 @@ def test_a_lettered_file_goes_between_two_numbers_without_renumbering(tmp_path):
     courses, problems = parse_course_tree(tmp_path)
     assert not [p for p in problems if p.is_error]
     assert [m.slug for m in courses[0].modules] == ["evidence", "paths", "impacts"]
+
+
+def test_compute_skips_settings_already_stored(app, stored_scenarios):
+    levers = [lever for lever in all_levers() if lever.key in stored_scenarios]
+    with app.app_context():
+        assert scenarios.compute(REPO / "missing.csv", levers) == 0  # nothing to run, so the file is never read
+        assert scenarios.missing(all_levers()[:3]) == all_levers()[:3]
+
+
+def test_the_compute_command_names_a_missing_emissions_file(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["scenarios", "compute", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "rcmip_ssp_emissions_world.csv is missing" in result.output
