@@ -216,6 +216,8 @@ SCENARIO_TEST_LEVERS = (
     "p2025-g1-d5-s0-mfollow",  # what the browser test picks
     "p2030-g1-d3-s0-mfollow",  # the delay explorer starts here
     "p2040-g1-d3-s0-mfollow",  # ten years later
+    "p2040-g1-d2-s0-mcut",  # methane cut fast
+    "p2040-g1-d2-s0-mhigh",  # methane rising
 )
 
 

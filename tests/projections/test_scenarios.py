@@ -182,3 +182,23 @@ def test_the_compute_command_names_a_missing_emissions_file(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["scenarios", "compute", str(tmp_path)])
     assert result.exit_code == 1
     assert "rcmip_ssp_emissions_world.csv is missing" in result.output
+
+
+def test_the_model_answers_the_modules_questions_the_way_physics_says(fair_results):
+    def run(key):
+        return summarise(fair_results[key])
+
+    start, delayed = run("p2030-g1-d3-s0-mfollow"), run("p2040-g1-d3-s0-mfollow")
+    assert delayed.peak > start.peak + 0.1  # a ten-year delay costs warming
+    assert delayed.net_zero_year == start.net_zero_year + 10
+    cut, follow, high = (run(f"p2040-g1-d2-s0-m{m}") for m in ("cut", "follow", "high"))
+    assert cut.warming_2100 < follow.warming_2100 < high.warming_2100
+    data = fair_results["p2025-g1-d5-s0-mfollow"]
+    zero_index = summarise(data).net_zero_year - data["first_year"]
+    late = data["warming"][zero_index + 15 :]  # after net zero, warming stays roughly level
+    assert max(late) - min(late) < 0.15
+    ppm = data["co2_ppm"]
+    assert ppm.index(max(ppm)) + data["first_year"] < summarise(data).peak_year  # CO₂ peaks before warming does
+    for result in fair_results.values():
+        assert all(low <= mid <= high for low, mid, high in
+                   zip(result["warming_low"], result["warming"], result["warming_high"], strict=True))
