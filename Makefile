@@ -57,6 +57,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scenarios.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
