@@ -127,6 +127,8 @@ def _panel(
     values.extend(value for value, _ in thresholds)
     if zero_line:
         values.append(0.0)
+    if legend:  # headroom above the curves for the legend
+        values.append(max(values) + 0.35 * (max(values) - min(values)))
     ticks, decimals = nice_ticks(min(values), max(values), target=4)
     low, high = ticks[0], ticks[-1]
 
