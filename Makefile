@@ -64,6 +64,7 @@ bench: $(VENV)/.dev translations
 # The older in-process timings (test client, no server): quick to run while working on one page.
 bench-inprocess: $(VENV)/.dev translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scenarios.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

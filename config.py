@@ -75,6 +75,8 @@ class Config:
 
     HSTS = False
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # `flask courses sync` also runs FaIR for scenario-explorer results it has not stored yet (minutes, once).
+    SCENARIOS_COMPUTE_ON_SYNC = _bool("SCENARIOS_COMPUTE_ON_SYNC", True)
 
 
 class DevelopmentConfig(Config):
@@ -86,6 +88,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     RATELIMIT_STORAGE_URI = "memory://"
+    SCENARIOS_COMPUTE_ON_SYNC = False  # tests compute the few results they need
 
 
 class ProductionConfig(Config):

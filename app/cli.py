@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role
+from app.projections.levers import all_levers
 
 DEMO_ACCOUNTS = (
     # (email, name, role, password) — demo only, also listed in the README.
@@ -92,6 +93,7 @@ def register_content_commands(app: Flask) -> None:
     # AppGroup gives every subcommand an app context, also when invoked through app.cli in tests.
     courses = AppGroup("courses", help="Check and load the course files.")
     quiz = AppGroup("quiz", help="Quiz tools.")
+    scenarios_group = AppGroup("scenarios", help="The scenario explorer's stored FaIR results.")
 
     @courses.command("lint")
     @click.argument("path", required=False, type=click.Path(path_type=Path))
@@ -130,6 +132,28 @@ def register_content_commands(app: Flask) -> None:
         if report.conflicts:
             click.echo("export the course from the admin pages into the files, or run with --force", err=True)
         click.echo(report.summary())
+        if app.config["SCENARIOS_COMPUTE_ON_SYNC"]:
+            _compute_scenarios(Path(path or app.config["COURSES_PATH"]))
+
+    def _compute_scenarios(courses_root: Path) -> None:
+        from app.content.loader import DATA_FOLDER
+        from app.projections.model import EMISSIONS_NAME
+        from app.services import scenarios
+
+        emissions = courses_root / DATA_FOLDER / f"{EMISSIONS_NAME}.csv"
+        if not emissions.is_file():
+            click.echo(f"scenario explorer: {emissions} is missing, so no results were computed", err=True)
+            raise SystemExit(1)
+        todo = len(scenarios.missing(all_levers()))
+        click.echo(f"scenario explorer: {todo} lever setting(s) to compute with FaIR")
+        done = scenarios.compute(emissions, progress=lambda n, total: click.echo(f"  {n}/{total}"))
+        click.echo(f"scenario explorer: {done} result(s) stored ({scenarios.MODEL_VERSION})")
+
+    @scenarios_group.command("compute")
+    @click.argument("path", required=False, type=click.Path(path_type=Path))
+    def compute_scenarios(path: Path | None) -> None:
+        """Run FaIR for every lever setting of the scenario explorer that has no stored result yet."""
+        _compute_scenarios(path or Path(app.config["COURSES_PATH"]))
 
     @quiz.command("import-gift")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -172,3 +196,4 @@ def register_content_commands(app: Flask) -> None:
     app.cli.add_command(courses)
     app.cli.add_command(quiz)
     app.cli.add_command(mail)
+    app.cli.add_command(scenarios_group)

@@ -207,3 +207,35 @@ def sample_course(app):
     with app.app_context():
         sync_courses(FIXTURE_COURSES)
     return "sample"
+
+
+# Scenario explorer: FaIR runs once per session for the few lever settings tests and pages use (about 20 s);
+# tests store them with app.services.scenarios.store, since tables are emptied after every test.
+SCENARIO_TEST_LEVERS = (
+    "p2040-g1-d2-s0-mfollow",  # the foundations module's first explorer starts here
+    "p2025-g1-d5-s0-mfollow",  # what the browser test picks
+    "p2030-g1-d3-s0-mfollow",  # the delay explorer starts here
+    "p2040-g1-d3-s0-mfollow",  # ten years later
+    "p2040-g1-d2-s0-mcut",  # methane cut fast
+    "p2040-g1-d2-s0-mhigh",  # methane rising
+)
+
+
+@pytest.fixture(scope="session")
+def fair_results() -> dict[str, dict]:
+    from app.projections.levers import AR6_CHECKS, all_levers
+    from app.projections.model import EMISSIONS_NAME, Model
+
+    wanted = {check.levers.key for check in AR6_CHECKS} | set(SCENARIO_TEST_LEVERS)
+    levers = [lever for lever in all_levers() if lever.key in wanted]
+    model = Model(Path(__file__).resolve().parent.parent / "courses" / "_data" / f"{EMISSIONS_NAME}.csv")
+    return {key: result.to_dict() for key, result in model.run_levers(levers).items()}
+
+
+@pytest.fixture
+def stored_scenarios(app, fair_results) -> dict[str, dict]:
+    from app.services import scenarios
+
+    with app.app_context():
+        scenarios.store(fair_results)
+    return fair_results

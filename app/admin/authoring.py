@@ -20,6 +20,7 @@ from app.admin.forms import (
 from app.content.sources import LANGUAGES
 from app.extensions import db
 from app.learn import checks as inline_checks
+from app.learn import scenarios as scenario_explorers
 from app.learn.routes import quiz_labels
 from app.models import Role
 from app.security import roles_required
@@ -220,15 +221,18 @@ def edit_module(course_slug: str, module_slug: str, lang: str):
             check, status = failed.check, 422
             flash(_("Not saved: fix the errors listed next to the editor. Your text is kept below."), "error")
     return render_template("admin/module_edit.html", course=course, module=module, lang=lang, form=form,
-                           state=state, check=check, preview=_preview(module, check),
+                           state=state, check=check, preview=_preview(module, check, course.slug, lang),
                            other_lang=next(x for x in LANGUAGES if x != lang)), status
 
 
-def _preview(module, check: authoring.TextCheck | None) -> dict | None:
+def _preview(module, check: authoring.TextCheck | None, course_slug: str, lang: str) -> dict | None:
     """The same body and inline-check pieces as the student page (app/templates/learn/_module_body.html)."""
     if check is None or check.rendered is None:
         return None
-    return {"parts": inline_checks.body_parts(check.rendered.body_html),
+    body_html = scenario_explorers.fill_scenarios(  # explorers at their starting levers
+        check.rendered.body_html, {}, lang=lang,
+        base_url=url_for("learn.module", course_slug=course_slug, module_slug=module.slug))
+    return {"parts": inline_checks.body_parts(body_html),
             "checks": inline_checks.build_checks(check.rendered.checks, module.id, quiz_labels())}
 
 
@@ -269,7 +273,7 @@ def rollback(course_slug: str, module_slug: str, lang: str, revision_id: int):
     except authoring.AuthoringError:
         abort(404)
     return render_template("admin/restore.html", course=course, module=module, lang=lang, plan=plan,
-                           preview=_preview(module, plan.check), action_form=form)
+                           preview=_preview(module, plan.check, course.slug, lang), action_form=form)
 
 
 # --- images -----------------------------------------------------------------------------------------

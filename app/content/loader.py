@@ -36,6 +36,7 @@ from app.content.scan import (
     unclosed_chart_fences,
 )
 from app.content.similarity import similar_items_problems
+from app.content.scenario_block import parse_scenario_spec
 from app.content.sources import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -174,6 +175,16 @@ class _ModuleFile:
     tags: list[tuple[str, int]] = field(default_factory=list)  # misconception tags used, with their lines
     headings: set[str] = field(default_factory=set)  # ## and ### headings of the body
     questions: list[Any] = field(default_factory=list)  # the parsed quiz questions (app.quizzes.Question)
+    step: str = ""  # the letter of an NNx- name
+
+    @property
+    def rank(self) -> tuple[int, str]:
+        return (self.order, self.step)
+
+    @property
+    def number(self) -> str:
+        """The order as written in the file name: "04" or "04b"."""
+        return f"{self.order:02d}{self.step}"
 
     @property
     def name(self) -> str:
@@ -228,7 +239,7 @@ def _parse_course(folder: Path, datasets: DatasetStore) -> tuple[CourseSource | 
     used = {name for module_file in files for name in module_file.datasets}
     if meta is None or any(p.is_error for p in problems if p.path == str(course_yml)) or not SLUG_RE.match(folder.name):
         return None, problems, used
-    modules = sorted((f.module for f in files if f.module is not None), key=lambda m: (m.order, m.lang))
+    modules = sorted((f.module for f in files if f.module is not None), key=lambda m: (m.order, m.step, m.lang))
     course = CourseSource(
         slug=folder.name,
         path=str(folder),
@@ -306,7 +317,7 @@ def _translations(located: Located, key: str, report: Callable[..., None]) -> di
 def _parse_module_file(
     path: Path, course_slug: str, match: re.Match[str], datasets: DatasetStore
 ) -> tuple[_ModuleFile, list[Problem]]:
-    module_file = _ModuleFile(path, int(match["order"]), match["slug"], match["lang"])
+    module_file = _ModuleFile(path, int(match["order"]), match["slug"], match["lang"], step=match["step"])
     raw = path.read_bytes()
     text, problems = _read_text(path, raw)
     if text is None:
@@ -371,6 +382,11 @@ def _parse_module_file(
             if check_quiz is not None:
                 module_file.tags += [(t, q.line) for q in check_quiz.questions for t in q.misconception_tags]
             continue
+        if fence.is_scenario:
+            _, scenario_problems = parse_scenario_spec("\n".join(content[fence.start + 1 : fence.end]), path=display,
+                                                       first_line=content_first + fence.start + 1)
+            problems.extend(scenario_problems)
+            continue
         if not fence.is_chart:
             continue
         spec, chart_problems = parse_chart_spec(
@@ -429,6 +445,7 @@ def _parse_module_file(
             course_slug=course_slug,
             slug=module_file.slug,
             order=module_file.order,
+            step=module_file.step,
             lang=module_file.lang,
             path=display,
             title=meta["title"],
@@ -594,37 +611,37 @@ def _check_modules_together(files: list[_ModuleFile]) -> list[Problem]:
         problems.append(Problem(str(module_file.path), line, message, severity))
 
     by_slug: dict[str, list[_ModuleFile]] = defaultdict(list)
-    by_order: dict[int, list[_ModuleFile]] = defaultdict(list)
+    by_order: dict[tuple[int, str], list[_ModuleFile]] = defaultdict(list)
     for module_file in files:
         by_slug[module_file.slug].append(module_file)
-        by_order[module_file.order].append(module_file)
+        by_order[module_file.rank].append(module_file)
     for module_file in files:
-        clashes = [f.name for f in by_slug[module_file.slug] if f.order != module_file.order]
+        clashes = [f.name for f in by_slug[module_file.slug] if f.rank != module_file.rank]
         if clashes:
             report(
                 module_file,
                 1,
                 f"duplicate module slug '{module_file.slug}': also used by {', '.join(clashes)}",
             )
-        clashes = [f.name for f in by_order[module_file.order] if f.slug != module_file.slug]
+        clashes = [f.name for f in by_order[module_file.rank] if f.slug != module_file.slug]
         if clashes:
             report(
                 module_file,
                 1,
-                f"duplicate order number {module_file.order:02d}: also used by {', '.join(clashes)}",
+                f"duplicate order number {module_file.number}: also used by {', '.join(clashes)}",
             )
 
-    versions: dict[tuple[int, str], dict[str, _ModuleFile]] = defaultdict(dict)
+    versions: dict[tuple[str, str], dict[str, _ModuleFile]] = defaultdict(dict)
     for module_file in files:
-        versions[(module_file.order, module_file.slug)][module_file.lang] = module_file
-    for (order, slug), by_lang in versions.items():
+        versions[(module_file.number, module_file.slug)][module_file.lang] = module_file
+    for (number, slug), by_lang in versions.items():
         for lang in LANGUAGES:
             if lang not in by_lang:
                 for module_file in by_lang.values():
                     report(
                         module_file,
                         1,
-                        f"no {LANGUAGE_NAMES[lang]} version of this module ({order:02d}-{slug}.{lang}.md)",
+                        f"no {LANGUAGE_NAMES[lang]} version of this module ({number}-{slug}.{lang}.md)",
                         "warning",
                     )
         if "en" in by_lang and "ko" in by_lang:
@@ -725,7 +742,7 @@ def _bad_file_name_message(name: str) -> str:
     example = "like 01-energy-balance.en.md"
     if loose is None:
         return f"module files are named NN-slug.lang.md, {example}"
-    if not re.fullmatch(r"\d{2}", loose["order"]):
+    if not re.fullmatch(r"\d{2}[a-z]?", loose["order"]):
         return f"'{loose['order']}' is not a two-digit order number: name module files {example}"
     if loose["lang"] not in LANGUAGES:
         return f"the language in the file name must be {' or '.join(LANGUAGES)}: name module files {example}"

@@ -27,6 +27,7 @@ from app.content.charts import parse_chart_spec, render_chart
 from app.content.datasets import DatasetStore
 from app.content.problems import CourseFormatError, Problem
 from app.content.scan import find_fences
+from app.content.scenario_block import parse_scenario_spec, scenario_placeholder
 from app.content.sources import MODULE_FILE_RE, ModuleSource
 
 # Bump when the HTML this module produces changes, so `flask courses sync` re-renders every module.
@@ -221,9 +222,11 @@ def render_markdown(
     inserts: list[str] = []  # our own HTML for placeholder i: a chart or an inline check's marker
     checks: list[dict[str, Any]] = []
     chart_count = 0
+    scenario_count = 0
     kept: list[str] = []
     position = 0
-    for fence in (f for f in find_fences(lines) if f.is_chart or (allow_checks and f.is_check)):
+    wanted = (f for f in find_fences(lines) if f.is_chart or (allow_checks and (f.is_check or f.is_scenario)))
+    for fence in wanted:
         block = "\n".join(lines[fence.start + 1 : fence.end])
         block_line = first_line + fence.start + 1
         if fence.is_chart:
@@ -233,6 +236,12 @@ def render_markdown(
             chart_count += 1
             chart_id = f"{id_prefix}chart-{chart_count}"
             inserts.append(render_chart(spec, datasets.get(spec.dataset), chart_id=chart_id, labels=labels))
+        elif fence.is_scenario:
+            scenario, problems = parse_scenario_spec(block, path=path, first_line=block_line)
+            if scenario is None:
+                raise CourseFormatError(problems)
+            inserts.append(scenario_placeholder(scenario, scenario_count, f"{id_prefix}scenario-{scenario_count + 1}"))
+            scenario_count += 1
         else:
             checks.append(_parse_check(block, block_line, len(checks) + 1, path=path, datasets=datasets,
                                        asset_url=asset_url, module_url=module_url, lang=lang,

@@ -47,6 +47,11 @@ class Fence:
         return self.info.strip() == "chart"
 
     @property
+    def is_scenario(self) -> bool:
+        """A what-if explorer running the FaIR climate model (app/content/scenario_block.py)."""
+        return self.info.strip() == "scenario"
+
+    @property
     def is_check(self) -> bool:
         """A short ungraded question inside the text, in the quiz syntax."""
         return self.info.strip() == "check"

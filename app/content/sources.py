@@ -14,7 +14,11 @@ LEVELS = ("school", "university", "both")
 PRINCIPLES = frozenset({*(f"EP{i}" for i in range(1, 8)), "GP", *(f"AC{i}" for i in range(1, 9))})
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MODULE_FILE_RE = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|ko)\.md$")
+# NN-slug or NNx-slug: a letter after the number puts a new module between two others (04b- sorts after 04-
+# and before 05-) without renumbering the files after it; the slug, not the number, is the module's identity.
+MODULE_FILE_RE = re.compile(
+    r"^(?P<order>\d{2})(?P<step>[a-z]?)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|ko)\.md$"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class ModuleSource:
     datasets: tuple[str, ...]  # names of the datasets its charts use (body and quiz)
     assets: tuple[str, ...]  # course files it shows or links to, like "assets/co2.png"
     source_hash: str
+    step: str = ""  # the letter of an NNx- file name: sorts after NN- and before the next number
 
 
 @dataclass(frozen=True)

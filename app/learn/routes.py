@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from app.downloads import csv_download
 from app.extensions import csrf, db
 from app.i18n import answer_label, current_language
-from app.learn import bp, checks
+from app.learn import bp, checks, scenarios
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
@@ -120,8 +120,11 @@ def module(course_slug: str, module_slug: str):
         quiz = Quiz.from_dict(page.text.quiz)
         quiz_info = {"questions": len(quiz.for_form(None).questions), "pass_mark": quiz.settings.pass_mark,
                      "left": attempts.attempts_left(current_user.id, module.id, quiz)}
+    body_html = scenarios.fill_scenarios(page.text.body_html, request.args, lang=lang,
+                                         base_url=url_for("learn.module", course_slug=course.slug,
+                                                          module_slug=module.slug))
     return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language(),
-                           body_parts=checks.body_parts(page.text.body_html),
+                           body_parts=checks.body_parts(body_html), has_scenarios=body_html != page.text.body_html,
                            checks=checks.build_checks(page.text.checks, module.id, quiz_labels()))
 
 

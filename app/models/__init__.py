@@ -5,10 +5,11 @@ from app.models.base import Base
 from app.models.classes import Assignment, AssignmentForm, ClassTeacher, Enrollment, SchoolClass
 from app.models.course import Course, Module, ModuleText
 from app.models.learning import AttemptAnswer, ModuleProgress, PendingAnswers, QuizAttempt
+from app.models.scenario import ScenarioRun
 from app.models.user import Role, User
 
 __all__ = [
     "Assignment", "AssignmentForm", "AttemptAnswer", "Base", "ClassTeacher", "Course", "Enrollment", "Module",
     "ModuleProgress", "ModuleText", "PendingAnswers", "QuizAttempt", "Role", "SchoolClass", "User",
-    "AuditEntry", "ModuleRevision",
+    "AuditEntry", "ModuleRevision", "ScenarioRun",
 ]

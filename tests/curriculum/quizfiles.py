@@ -19,7 +19,8 @@ DATA = COURSES / "_data"
 QUIZ_MARKER = "<!-- quiz -->"
 # Parallel forms (docs/authoring-quizzes.md): "<!-- quiz form: A -->" starts form A instead of QUIZ_MARKER.
 QUIZ_FORM_MARKER = re.compile(r"^<!--\s*quiz\s+form:\s*(?P<label>[A-Z])\s*-->$")
-MODULE_NAME = re.compile(r"^(?P<num>\d\d)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|ko)\.md$")
+# NN-slug or NNx-slug (a letter puts a module between two numbers: 04b- comes after 04- and before 05-)
+MODULE_NAME = re.compile(r"^(?P<num>\d\d[a-z]?)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|ko)\.md$")
 
 QUESTION_KEYS = {"id", "points", "explanation", "answer", "number", "unit", "accept", "misconception"}
 _FENCE = re.compile(r"^(```|~~~)")
