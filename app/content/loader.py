@@ -35,8 +35,8 @@ from app.content.scan import (
     find_references,
     unclosed_chart_fences,
 )
-from app.content.similarity import similar_items_problems
 from app.content.scenario_block import parse_scenario_spec
+from app.content.similarity import similar_items_problems
 from app.content.sources import (
     LANGUAGE_NAMES,
     LANGUAGES,
