@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.forms import OndoForm
 from app.services.classes import DEFAULT_TIMEZONE, valid_timezone
 
 
@@ -22,7 +22,7 @@ def _timezone(form, field) -> None:
         raise ValidationError(_l("Use a time zone name such as Asia/Seoul."))
 
 
-class ClassForm(FlaskForm):
+class ClassForm(OndoForm):
     name = StringField(_l("Class name"), validators=[InputRequired(), Length(max=120)])
     school = StringField(_l("School"), validators=[InputRequired(), Length(max=160)])
     term = StringField(_l("Year or term"), validators=[InputRequired(), Length(max=60)],
@@ -33,26 +33,26 @@ class ClassForm(FlaskForm):
     submit = SubmitField(_l("Save class"))
 
 
-class CoTeacherForm(FlaskForm):
+class CoTeacherForm(OndoForm):
     email = EmailField(_l("Co-teacher's email"), validators=[InputRequired(), Email()])
     submit = SubmitField(_l("Add co-teacher"))
 
 
-class RosterForm(FlaskForm):
+class RosterForm(OndoForm):
     roster = FileField(_l("CSV file"),
                        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
                        description=_l("Columns: name and, optionally, student number. UTF-8, with or without BOM."))
     submit = SubmitField(_l("Create accounts"))
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(OndoForm):
     item = SelectField(_l("Module or course"), validators=[InputRequired()], validate_choice=True)
     due = DateTimeLocalField(_l("Due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     note = TextAreaField(_l("Note for students (optional)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Assign"))
 
 
-class AssignmentEditForm(FlaskForm):
+class AssignmentEditForm(OndoForm):
     due = DateTimeLocalField(_l("Due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     note = TextAreaField(_l("Note for students (optional)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save changes"))
