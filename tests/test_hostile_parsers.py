@@ -105,7 +105,9 @@ def test_quiz_blocks_parse_in_linear_time(line):
 
 
 @SLOW
-@given(pumped(("::a::", "::", "{", "{=", "{~%50%", "{#", "{T#", "a {=b ->", "<b", "&#")))
+@given(pumped(("::a::", "::", "{", "{=", "{~%50%", "{#", "{T#", "a {=b ->", "<b", "&#", "\n"),
+              alphabet=HOSTILE + "\n"))
+@example("a {=b}\n" + "\n" * PUMP + "x")
 @example("::" + ":" * PUMP)
 def test_gift_converts_in_linear_time(text):
     within_budget(gift_to_markdown, text + "\n")
@@ -129,6 +131,23 @@ FRONT_MATTER_STARTS = ("title: ", "title: '", 'title: "', "summary: ", "minutes:
 def test_front_matter_and_module_files_parse_in_linear_time(course_root, front):
     path = course_root / "sample" / "09-hostile.en.md"
     path.write_text(f"---\n{front}\n---\n# Title\n\nText.\n", encoding="utf-8")
+    within_budget(lambda _: check_module_file(course_root, "sample", path.name), None, budget=2 * BUDGET)
+
+
+BODY_STARTS = ("## ", "### a ", "[", "![", "[a](", "`", "``", "<!--", "<a ", "- ", "1. ", "> ", "```\n", "\n")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.data_too_large,
+                                                                HealthCheck.function_scoped_fixture])
+@given(pumped(BODY_STARTS, alphabet=HOSTILE + "\n!", size=PUMP // 2))
+@example("## a" + " " * (PUMP // 2) + "b")  # minutes before the fix: three "\s*" shared one run of spaces
+@example("## a" + " " * (PUMP // 2) + "b {")
+def test_module_bodies_lint_in_linear_time(course_root, body):
+    path = course_root / "sample" / "09-hostile.en.md"
+    path.write_text(f"---\ntitle: Hostile\nsummary: s\nminutes: 5\nobjectives: [x]\nprinciples: [EP1]\n---\n"
+                    f"# Title\n\n{body}\n\n<!-- quiz -->\n\n### Q\nsection: Title\n\n- (x) a\n- ( ) b\n",
+                    encoding="utf-8")
     within_budget(lambda _: check_module_file(course_root, "sample", path.name), None, budget=2 * BUDGET)
 
 
