@@ -63,10 +63,17 @@ def init_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if current_app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
-            # Pages with personal data must not be kept by shared school computers' caches.
+        if (current_user and current_user.is_authenticated) or _carries_a_form(response):
+            # Pages with personal data must not be kept by shared school computers' caches, and a page with a
+            # form (the login page too) holds a CSRF token tied to one session and perhaps what was typed.
             headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _carries_a_form(response) -> bool:
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return False
+    return b"<form" in response.get_data()
 
 
 def roles_required(*roles: Role):

@@ -19,7 +19,7 @@ from app.content.located_yaml import MAX_DEPTH, load_mapping
 from app.downloads import safe_cell
 from app.extensions import db
 from app.forms import OndoForm
-from app.models import Role, User
+from app.models import Role, SchoolClass, User
 from app.quizzes import Quiz, field_names
 from app.quizzes.text import MAX_ANSWER_LENGTH
 from app.services import classes
@@ -272,3 +272,57 @@ def test_editor_preview_of_hostile_front_matter_shows_lint_errors_not_a_500(app,
         page = response.get_data(as_text=True)
         assert "No errors." not in page and "line" in page.lower()
 
+
+
+# Finding 10: what a teacher sees of a shared student; no caching of pages with forms --------------------------
+
+def test_a_teacher_sees_only_the_attempts_at_their_own_classes_modules(app, client, sample_course):
+    from tests.test_classes import _assign, _submit_quiz
+
+    teacher_a, class_a, code_a = _teacher_class(app)
+    teacher_b, class_b, code_b = _teacher_class(app)
+    shared = make_user(name="Shared Student")
+    with app.app_context():
+        classes.join_with_code(db.session.get(User, shared.id), code_a)
+        classes.join_with_code(db.session.get(User, shared.id), code_b)
+    _assign(app, class_b, "quiz", None)  # only class B was given the quiz
+    _submit_quiz(app, client, shared, right=True)
+    _login(client, teacher_a)
+    page_a = client.get(f"/teach/classes/{class_a}/students/{shared.id}").get_data(as_text=True)
+    assert "Shared Student" in page_a and "Water vapour" not in page_a and "100%" not in page_a
+    assert "No quiz attempts at this class" in page_a
+    client.post("/auth/logout")
+    _login(client, teacher_b)
+    page_b = client.get(f"/teach/classes/{class_b}/students/{shared.id}").get_data(as_text=True)
+    assert "Water vapour" in page_b and "100%" in page_b
+
+
+def test_a_course_assignment_covers_its_modules_for_the_teacher(app, client, sample_course):
+    from tests.test_classes import _submit_quiz
+
+    teacher, class_id, code = _teacher_class(app)
+    student = make_user(name="Course Student")
+    with app.app_context():
+        from app.models import Course
+        from app.services import assignments
+
+        classes.join_with_code(db.session.get(User, student.id), code)
+        course = db.session.scalar(select(Course).where(Course.slug == "sample"))
+        assignments.assign(db.session.get(SchoolClass, class_id), module_id=None, course_id=course.id, due_at=None,
+                           note="", by=db.session.get(User, teacher.id))
+    _submit_quiz(app, client, student, right=True)
+    _login(client, teacher)
+    assert "100%" in client.get(f"/teach/classes/{class_id}/students/{student.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/auth/forgot", "/"])
+def test_anonymous_pages_with_a_form_are_not_stored(client, path):
+    response = client.get(path)
+    assert response.status_code == 200 and b"<form" in response.data
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_may_still_be_cached(client):
+    response = client.get("/static/ondo.css")
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()
