@@ -65,6 +65,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Ondo <no-reply@ondo.localhost>")
 
     HSTS = False
+    # One line per request and the request id on every log record: "json" (log collectors) or "plain" (people).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 
     # Where people reach the site, e.g. https://ondo.example.kr. Every link in mail is built from it, never from
     # the request's Host header (which anyone can set). Required in production; it also fills TRUSTED_HOSTS.
@@ -100,6 +102,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     HSTS = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
 
 CONFIGS: dict[str, type[Config]] = {

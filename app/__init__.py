@@ -38,9 +38,10 @@ def check_production_config(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, security
+    from app import database, i18n, request_log, security
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    request_log.init_request_log(app)  # first, so every later hook and error has the request id
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -55,9 +56,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.health import bp as health_bp
     from app.learn import bp as learn_bp
     from app.teach import bp as teach_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(teach_bp, url_prefix="/teach")

@@ -1,7 +1,7 @@
 """Error pages in the site layout, for people; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -56,4 +56,5 @@ def register(app: Flask) -> None:
                 "An error on our side stopped this page. Please try again in a moment; "
                 "if it keeps happening, tell your teacher."
             ),
+            reference=g.get("request_id"),  # the same id is in the log line of the error
         ), 500

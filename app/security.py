@@ -63,7 +63,8 @@ def init_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if current_app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if (current_user and current_user.is_authenticated) or _carries_a_form(response):
+        if "Cache-Control" not in headers and (
+                _carries_a_form(response) or (current_user and current_user.is_authenticated)):
             # Pages with personal data must not be kept by shared school computers' caches, and a page with a
             # form (the login page too) holds a CSRF token tied to one session and perhaps what was typed.
             headers.setdefault("Cache-Control", "no-store")
