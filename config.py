@@ -17,6 +17,10 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ondo.sqlite3'}")
@@ -74,9 +78,25 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Ondo <no-reply@ondo.localhost>")
 
     HSTS = False
+    # One line per request and the request id on every log record: "json" (log collectors) or "plain" (people).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+
+    # Where people reach the site, e.g. https://ondo.example.kr. Every link in mail is built from it, never from
+    # the request's Host header (which anyone can set). Required in production; it also fills TRUSTED_HOSTS.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    # Host names the app answers to (Flask rejects others with 400). None: any host (development, tests).
+    TRUSTED_HOSTS: list[str] | None = _list("TRUSTED_HOSTS") or None
+
+    # Request size limits (Werkzeug). The largest upload is a course zip or an image: 8 MB for the whole body.
+    # URL-encoded forms (all our text forms, the editor's 400,000 characters included) are bounded by that alone.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # `flask courses sync` also runs FaIR for scenario-explorer results it has not stored yet (minutes, once).
     SCENARIOS_COMPUTE_ON_SYNC = _bool("SCENARIOS_COMPUTE_ON_SYNC", True)
+    # Multipart text fields: our multipart forms (roster, uploads, course import) carry only a CSRF token and
+    # short text beside the file, so anything bigger did not come from our pages (Werkzeug's default is 500 kB).
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    # Multipart parts: those forms have 2 to 4; parsing thousands of tiny parts is pure work for an attacker.
+    MAX_FORM_PARTS = 50
 
 
 class DevelopmentConfig(Config):
@@ -89,6 +109,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     RATELIMIT_STORAGE_URI = "memory://"
     SCENARIOS_COMPUTE_ON_SYNC = False  # tests compute the few results they need
+    PUBLIC_BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):
@@ -97,6 +118,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     HSTS = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -14,8 +15,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("ONDO_INSTANCE_PATH") or None)
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
-    if config_name == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+    if config_name == "production":
+        check_production_config(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -25,10 +26,22 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
+def check_production_config(app: Flask) -> None:
+    """Refuse to start with settings that are only safe on a developer's machine."""
+    if app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
+        raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+    base = urlsplit(app.config.get("PUBLIC_BASE_URL") or "")
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise RuntimeError("PUBLIC_BASE_URL must be set in production, e.g. https://ondo.example.kr")
+    # Only the public host (and any extra names set on purpose, e.g. an internal name for monitoring).
+    app.config["TRUSTED_HOSTS"] = list(dict.fromkeys([base.hostname, *(app.config.get("TRUSTED_HOSTS") or [])]))
+
+
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, security
+    from app import database, i18n, request_log, security
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    request_log.init_request_log(app)  # first, so every later hook and error has the request id
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -43,9 +56,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.health import bp as health_bp
     from app.learn import bp as learn_bp
     from app.teach import bp as teach_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(teach_bp, url_prefix="/teach")

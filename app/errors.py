@@ -1,10 +1,10 @@
 """Error pages in the site layout, for people; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.extensions import db
 
@@ -21,6 +21,11 @@ def register(app: Flask) -> None:
                 "what you typed may still be in the form."
             ),
         ), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page in the layout either.
+        return _("Bad request: this site is not served at that address."), 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -51,4 +56,5 @@ def register(app: Flask) -> None:
                 "An error on our side stopped this page. Please try again in a moment; "
                 "if it keeps happening, tell your teacher."
             ),
+            reference=g.get("request_id"),  # the same id is in the log line of the error
         ), 500

@@ -10,6 +10,7 @@ from flask_login import LoginManager, current_user
 
 from app.extensions import db
 from app.models import Role, User
+from app.plain_text import has_control_characters
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -38,6 +39,14 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
 
 def init_headers(app: Flask) -> None:
+    @app.before_request
+    def refuse_control_characters_in_the_address():
+        # Forms say so beside the field (app.forms.OndoForm); a path or query string with NUL and friends
+        # comes from no page of ours, and PostgreSQL would refuse it in a lookup (a 500).
+        args = request.args.items(multi=True)
+        if has_control_characters(request.path) or any(has_control_characters(k + v) for k, v in args):
+            abort(400)
+
     if app.config.get("PROXY_FIX_HOPS"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -54,10 +63,18 @@ def init_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if current_app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
-            # Pages with personal data must not be kept by shared school computers' caches.
+        if "Cache-Control" not in headers and (
+                _carries_a_form(response) or (current_user and current_user.is_authenticated)):
+            # Pages with personal data must not be kept by shared school computers' caches, and a page with a
+            # form (the login page too) holds a CSRF token tied to one session and perhaps what was typed.
             headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _carries_a_form(response) -> bool:
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return False
+    return b"<form" in response.get_data()
 
 
 def roles_required(*roles: Role):

@@ -361,6 +361,7 @@ def test_teacher_sees_a_students_answers(app, client, sample_course):
     student = make_user(name="김민지")
     with app.app_context():
         classes.join_with_code(db.session.get(User, student.id), code)
+    _assign(app, class_id, "quiz", None)
     _submit_quiz(app, client, student, right=True)
     _login(client, owner)
     page = client.get(f"/teach/classes/{class_id}/students/{student.id}").get_data(as_text=True)

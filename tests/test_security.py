@@ -50,7 +50,8 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent():
-    app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://",
+                     PUBLIC_BASE_URL="https://localhost")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
     response = app.test_client().get("/")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -18,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.content.sources import LEVELS, PRINCIPLES
-from app.forms import new_password_field
+from app.forms import OndoForm, new_password_field
 from app.models import Role
 
 ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
@@ -28,7 +27,7 @@ SLUG_MESSAGE = _l("Use lowercase letters, digits and hyphens, like energy-balanc
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=SLUG_MESSAGE)
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(OndoForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.TEACHER.value)
@@ -36,16 +35,16 @@ class CreateUserForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(OndoForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     submit = SubmitField(_l("Change role"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(OndoForm):
     """A button that only needs the CSRF token (deactivate, send a reset link, move up...)."""
 
 
-class SetActiveForm(FlaskForm):
+class SetActiveForm(OndoForm):
     active = HiddenField(validators=[InputRequired()])
 
 
@@ -59,7 +58,7 @@ def parse_principles(text: str) -> list[str]:
     return [part.strip().upper() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-class CourseForm(FlaskForm):
+class CourseForm(OndoForm):
     title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=200)])
     title_ko = StringField(_l("Title (Korean)"), validators=[Optional(), Length(max=200)])
     summary_en = TextAreaField(_l("Summary (English)"), validators=[InputRequired(), Length(max=2000)])
@@ -72,7 +71,7 @@ class CourseForm(FlaskForm):
     submit = SubmitField(_l("Save the course card"))
 
 
-class NewCourseForm(FlaskForm):
+class NewCourseForm(OndoForm):
     slug = StringField(_l("Course address (slug)"), validators=[InputRequired(), Length(max=80), SLUG],
                        description=SLUG_MESSAGE)
     title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=200)])
@@ -82,14 +81,14 @@ class NewCourseForm(FlaskForm):
     submit = SubmitField(_l("Create the course"))
 
 
-class NewModuleForm(FlaskForm):
+class NewModuleForm(OndoForm):
     slug = StringField(_l("Module slug"), validators=[InputRequired(), Length(max=80), SLUG],
                        description=SLUG_MESSAGE)
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     submit = SubmitField(_l("Add a module"))
 
 
-class ModuleTextForm(FlaskForm):
+class ModuleTextForm(OndoForm):
     source = TextAreaField(_l("Module text (Markdown)"), validators=[InputRequired(), Length(max=400_000)],
                            render_kw={"rows": 30, "spellcheck": "false", "class": "editor"})
     note = StringField(_l("Note for the history (optional)"), validators=[Optional(), Length(max=300)])
@@ -98,19 +97,19 @@ class ModuleTextForm(FlaskForm):
     publish = SubmitField(_l("Publish"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(OndoForm):
     image = FileField(_l("Image (PNG, JPEG or WebP, up to 2 MB)"), validators=[FileRequired()])
     alt = StringField(_l("Alt text"), validators=[InputRequired(), Length(max=300)],
                       description=_l("Describe the image for readers who cannot see it."))
     submit = SubmitField(_l("Upload"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(OndoForm):
     archive = FileField(_l("Course zip"), validators=[FileRequired()])
     submit = SubmitField(_l("Import"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(OndoForm):
     class Meta:
         csrf = False  # a GET search form
 

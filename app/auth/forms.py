@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
-from app.forms import new_password_field
+from app.forms import OndoForm, new_password_field
 
 
-class LoginForm(FlaskForm):
+class LoginForm(OndoForm):
     email = StringField(_l("Email or username"), validators=[InputRequired(), Length(max=254)],
                         render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[InputRequired()],
@@ -18,7 +17,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(OndoForm):
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)],
                        render_kw={"autocomplete": "name"})
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)],
@@ -33,7 +32,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(OndoForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired()],
                             render_kw={"autocomplete": "current-password"})
     password = new_password_field(_l("New password"))
@@ -43,12 +42,12 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(OndoForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Email()], render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send reset link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(OndoForm):
     password = new_password_field(_l("New password"))
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -56,5 +55,5 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set new password"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(OndoForm):
     submit = SubmitField(_l("Log out"))

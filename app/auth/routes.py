@@ -42,8 +42,9 @@ def _start_session(user, remember: bool = False) -> None:
 
 @bp.before_app_request
 def require_password_change():
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in {"auth.change_password", "auth.logout", "static", "learn.set_language"}):
+    if request.endpoint in {"auth.change_password", "auth.logout", "static", "learn.set_language", "health.healthz"}:
+        return None  # checked first: static files and health checks never load the user
+    if current_user.is_authenticated and current_user.must_change_password:
         flash(_("Please choose your own password before you go on."), "info")
         return redirect(url_for("auth.change_password"))
 

@@ -504,16 +504,29 @@ def _module_meta(fields: dict[str, Located], report: Report) -> dict[str, Any]:
     return meta
 
 
-_SECTION_HEADING_RE = re.compile(r"^#{2,3}\s+(?P<text>.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+# "## Text {#id} ##": the text, then the optional attribute list and closing hashes, taken off in code. (One regex
+# with a lazy text and three optional "\s*" around them backtracked in cubic time on a line of spaces.)
+_SECTION_HEADING_RE = re.compile(r"#{2,3}\s+(?P<text>\S.*)")
+
+
+def _heading_text(line: str) -> str | None:
+    match = _SECTION_HEADING_RE.match(line)
+    if not match:
+        return None
+    full = match["text"].rstrip()
+    text = full.rstrip("#").rstrip()
+    if text.endswith("}") and "{" in text and "}" not in text[text.rindex("{"):-1]:
+        text = text[: text.rindex("{")].rstrip()
+    return text or full
 
 
 def _section_headings(body: list[str], fences: list) -> set[str]:
     """Plain text of the body's ## and ### headings, as the table of contents shows them."""
     headings = set()
     for index, line in enumerate(body):
-        match = _SECTION_HEADING_RE.match(line)
-        if match and not any(f.start <= index <= f.end for f in fences):
-            headings.add(re.sub(r"[*_`]", "", match["text"]).strip())
+        text = _heading_text(line)
+        if text is not None and not any(f.start <= index <= f.end for f in fences):
+            headings.add(re.sub(r"[*_`]", "", text).strip())
     return headings
 
 

@@ -15,6 +15,10 @@ import yaml
 from app.content.problems import Problem
 
 _STR_TAG = "tag:yaml.org,2002:str"
+# Our files are shallow (front matter, course.yml and chart blocks reach 3 or 4 levels). PyYAML builds nodes
+# recursively, so 500 levels raised RecursionError; aliases can expand exponentially (a 419-byte "billion
+# laughs" took 17 s per preview). Both are refused before anything is built, as lint errors at their line.
+MAX_DEPTH = 20
 # PyYAML's wording for the slips authors make most, and what to do about them.
 _HINTS = {
     "mapping values are not allowed here": "; put a value that contains ': ' in quotes",
@@ -56,6 +60,8 @@ def load_mapping(
     is an empty mapping, so the caller reports missing keys as missing keys.
     """
     try:
+        if problem := _shape_problem(text, path, first_line):
+            return None, [problem]
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         return None, [_yaml_problem(exc, path, first_line)]
@@ -69,11 +75,31 @@ def load_mapping(
         value = yaml.SafeLoader("").construct_object(root, deep=True)
     except yaml.YAMLError as exc:
         return None, [*problems, _yaml_problem(exc, path, first_line)]
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits (Python's conversion limit)
+        return None, [*problems, Problem(path, first_line, f"invalid YAML value: {str(exc).split(':')[0]}")]
     for key_node, _ in root.value:
         if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG):
             line = key_node.start_mark.line + first_line
             problems.append(Problem(path, line, f"key {key_node.value!r} must be a word"))
     return _fields(root, value, first_line), problems
+
+
+def _shape_problem(text: str, path: str, first_line: int) -> Problem | None:
+    """Aliases and nesting deeper than MAX_DEPTH, found from parser events (PyYAML's parser keeps an explicit
+    stack, so this walk cannot recurse too deep itself)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return Problem(path, event.start_mark.line + first_line,
+                           f"YAML aliases (*{event.anchor}) are not allowed: write the value out")
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(path, event.start_mark.line + first_line,
+                               f"YAML nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+    return None
 
 
 def _fields(node: yaml.MappingNode, value: dict[Any, Any], first_line: int) -> dict[str, Located]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request, session
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.content.render import CHECK_MARKER_RE
+from app.forms import OndoForm
 from app.quizzes import QuestionResult, Quiz, grade_quiz, make_quiz_form, responses_from_form, shuffled_order
 
 SESSION_KEY = "inline_check_result"
@@ -21,14 +21,14 @@ SESSION_KEY = "inline_check_result"
 @dataclass(frozen=True)
 class InlineCheck:
     number: int
-    form: FlaskForm
+    form: OndoForm
     results: list[QuestionResult] | None  # after the student sent it: shown with feedback and explanation
     quiz: Quiz
 
 
 def _form_class(quiz: Quiz, seed: str, labels: dict[str, str]):
     question_order, choice_orders = shuffled_order(quiz, seed=seed)
-    return make_quiz_form(quiz, base=FlaskForm, question_order=question_order, choice_orders=choice_orders,
+    return make_quiz_form(quiz, base=OndoForm, question_order=question_order, choice_orders=choice_orders,
                           labels=labels)
 
 

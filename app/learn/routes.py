@@ -14,16 +14,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from app.downloads import csv_download
 from app.extensions import csrf, db
+from app.forms import OndoForm
 from app.i18n import answer_label, current_language
 from app.learn import bp, checks, scenarios
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
 from app.quizzes import Quiz, make_quiz_form, responses_from_form
+from app.quizzes.text import MAX_ANSWER_LENGTH
 from app.security import roles_required, safe_next
 from app.services import assessment, assignments, attempts, classes, learning, pending_answers
 from app.teach.messages import CLASS_ERRORS
@@ -184,7 +185,8 @@ def start_quiz(course_slug: str, module_slug: str):
 
 def quiz_labels() -> dict[str, str]:
     return {"true": _("True"), "false": _("False"), "choose": _("Choose…"), "position": _("Position"),
-            "positions_once": _("Use each position once.")}
+            "positions_once": _("Use each position once."),
+            "too_long": _("Keep the answer under %(n)d characters.", n=MAX_ANSWER_LENGTH)}
 
 
 @bp.route("/attempts/<public_id>", methods=["GET", "POST"])
@@ -211,7 +213,7 @@ def attempt(public_id: str):
         return render_template("learn/result.html", review=review, module=module, course=course,
                                title=learning.module_title(module.id, attempt.lang))
     quiz = Quiz.from_dict(attempt.quiz_snapshot)
-    form_class = make_quiz_form(quiz, base=FlaskForm, question_order=attempt.question_order,
+    form_class = make_quiz_form(quiz, base=OndoForm, question_order=attempt.question_order,
                                 choice_orders=attempt.choice_orders, labels=quiz_labels())
     kept = pending_answers.take(attempt.id, request.args.get("kept")) if request.method == "GET" else None
     if kept is not None:

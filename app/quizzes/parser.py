@@ -43,14 +43,17 @@ _TYPE_WORDS = {
     "ordering": "ordering 1. 2. 3.",
 }
 
-_HEADING_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+# Matched against lines without trailing spaces, so each value group can be greedy and run to the end of the line.
+# A lazy group followed by "[ \t]*" (as these were) shares every run of spaces with it and backtracks in
+# quadratic time: one 20,000-character line took seconds. These scan each line once.
+_HEADING_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*))?")
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_KEY_RE = re.compile(r"([a-z][a-z0-9_-]*):(?!//)[ \t]*(.*?)[ \t]*")  # not "https://…"
-_INDENTED_KEY_RE = re.compile(r"[ \t]+([a-z][a-z0-9_-]*):(?!//)[ \t]*(.*?)[ \t]*")
-_SINGLE_RE = re.compile(r"[-*+][ \t]+\(([ xX]?)\)(?:[ \t]+(.*?))?[ \t]*")
-_MULTIPLE_RE = re.compile(r"[-*+][ \t]+\[([ xX]?)\](?:[ \t]+(.*?))?[ \t]*")
-_PAIR_RE = re.compile(r"[-*+][ \t]+(.*?)[ \t]*=>[ \t]*(.*?)[ \t]*")
-_ORDER_RE = re.compile(r"(\d{1,3})[.)](?:[ \t]+(.*?))?[ \t]*")
+_KEY_RE = re.compile(r"([a-z][a-z0-9_-]*):(?!//)[ \t]*(.*)")  # not "https://…"
+_INDENTED_KEY_RE = re.compile(r"[ \t]+([a-z][a-z0-9_-]*):(?!//)[ \t]*(.*)")
+_SINGLE_RE = re.compile(r"[-*+][ \t]+\(([ xX]?)\)(?:[ \t]+(.*))?")
+_MULTIPLE_RE = re.compile(r"[-*+][ \t]+\[([ xX]?)\](?:[ \t]+(.*))?")
+_PAIR_RE = re.compile(r"[-*+][ \t]+(.*)")  # then split at the first "=>" in code
+_ORDER_RE = re.compile(r"(\d{1,3})[.)](?:[ \t]+(.*))?")
 _BULLET_RE = re.compile(r"[-*+][ \t]+\S")
 # "- accept: CO2 | carbon dioxide", "- number: 1.1 ± 0.05", "- wrong: methane": typed answers with feedback
 _TYPED_RE = re.compile(r"[-*+][ \t]+(accept|number|wrong):(?!//)(.*)")
@@ -186,8 +189,9 @@ class _LineParser:
         if QUIZ_MARKER_LIKE_RE.match(line.strip()):
             self._form_marker(line.strip(), number)
             return
-        if heading := _HEADING_RE.fullmatch(line):
-            level, text = len(heading[1]), (heading[2] or "").strip()
+        bare = line.rstrip(" \t")
+        if heading := _HEADING_RE.fullmatch(bare):
+            level, text = len(heading[1]), _without_closing_hashes(heading[2] or "").strip()
             if level == 3:
                 self._start(text, number)
                 return
@@ -216,9 +220,9 @@ class _LineParser:
             self._indented(line, number)
             return
         self.target = None
-        if key := _KEY_RE.fullmatch(line):
+        if key := _KEY_RE.fullmatch(bare):
             self._key(key[1], key[2] or "", number)
-        elif item := self._answer(line, number):
+        elif item := self._answer(bare, number):
             q.answers.append(item)
             self.in_answers = True
             self.target = "answer"
@@ -292,7 +296,7 @@ class _LineParser:
             return
         if self.target in ("answer", "feedback"):
             answer = q.answers[-1]
-            if key := _INDENTED_KEY_RE.fullmatch(line):
+            if key := _INDENTED_KEY_RE.fullmatch(line.rstrip(" \t")):
                 name, value = key[1], key[2] or ""
                 if name not in CHOICE_KEYS:
                     self.error(
@@ -351,11 +355,18 @@ class _LineParser:
             return RawAnswer("single", number, m[2] or "", marked=m[1] in "xX" and m[1] != "")
         if m := _MULTIPLE_RE.fullmatch(line):
             return RawAnswer("multiple", number, m[2] or "", marked=m[1] in "xX" and m[1] != "")
-        if m := _PAIR_RE.fullmatch(line):
-            return RawAnswer("pair", number, m[1], right=m[2])
+        if (m := _PAIR_RE.fullmatch(line)) and "=>" in m[1]:
+            left, _, right = m[1].partition("=>")
+            return RawAnswer("pair", number, left.rstrip(" \t"), right=right.lstrip(" \t"))
         if m := _ORDER_RE.fullmatch(line):
             return RawAnswer("order", number, m[2] or "", number=int(m[1]))
         return None
+
+
+def _without_closing_hashes(text: str) -> str:
+    """``Title ##`` -> ``Title``: Markdown's optional closing sequence of a heading (after a space)."""
+    opened = text.rstrip("#")
+    return opened.rstrip(" \t") if opened != text and opened.endswith((" ", "\t")) else text
 
 
 def _question_type(raw: RawQuestion, ctx: BuildContext) -> str | None:

@@ -492,7 +492,9 @@ class Numeric(QuestionType):
     def create_field(
         self, question: Question, *, order: Sequence[str] | None, labels: Mapping[str, Any]
     ) -> UnboundField:
-        return QuizTextField(unit=question.unit, inputmode="decimal", **_common_field_args(question))
+        return QuizTextField(
+            unit=question.unit, inputmode="decimal", too_long=labels.get("too_long", ""), **_common_field_args(question)
+        )
 
     def response_from_field(self, question: Question, field: Field) -> Any:
         return (field.data or "").strip() or None
@@ -564,7 +566,7 @@ class ShortText(QuestionType):
     def create_field(
         self, question: Question, *, order: Sequence[str] | None, labels: Mapping[str, Any]
     ) -> UnboundField:
-        return QuizTextField(**_common_field_args(question))
+        return QuizTextField(too_long=labels.get("too_long", ""), **_common_field_args(question))
 
     def response_from_field(self, question: Question, field: Field) -> Any:
         return (field.data or "").strip() or None

@@ -14,7 +14,10 @@ from typing import Any
 from markupsafe import Markup, escape
 from wtforms import Field, Form
 from wtforms.fields import FormField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Length
 from wtforms.widgets import html_params
+
+from app.quizzes.text import MAX_ANSWER_LENGTH
 
 
 def _text(value: Any) -> Markup:
@@ -97,6 +100,7 @@ class AnswerInputWidget:
             "value": field._value(),
             "autocomplete": "off",
             "spellcheck": "false",
+            "maxlength": MAX_ANSWER_LENGTH,
             "inputmode": getattr(field, "quiz_inputmode", "text"),
             **_described_by(field, *extra),
             **kwargs,
@@ -159,7 +163,11 @@ class QuizTextField(StringField):
 
     widget = AnswerInputWidget()
 
-    def __init__(self, *args: Any, unit: str = "", inputmode: str = "text", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, unit: str = "", inputmode: str = "text", too_long: str = "", **kwargs: Any
+    ) -> None:
+        # A hard cap whatever the browser enforces: a long post gets a message beside the field, not a grade.
+        kwargs.setdefault("validators", [Length(max=MAX_ANSWER_LENGTH, message=too_long or None)])
         super().__init__(*args, **kwargs)
         self.quiz_unit = unit
         self.quiz_inputmode = inputmode

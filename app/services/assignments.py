@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from statistics import mean
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -243,10 +243,17 @@ def work_for_student(user_id: int, lang: str, now: datetime | None = None) -> li
     return work
 
 
-def student_attempts(user_id: int, lang: str) -> list[tuple[QuizAttempt, str, list[AttemptAnswer], Quiz]]:
-    """Every submitted attempt of one student with its answers (for their teacher), in three queries."""
+def student_attempts(user_id: int, lang: str, *, class_id: int) -> list[tuple[QuizAttempt, str, list[AttemptAnswer],
+                                                                                 Quiz]]:
+    """The submitted attempts of one student, with answers, at modules assigned to ``class_id`` (alone or by
+    their course), for that class's teachers, in three queries. A student in two classes is seen by each class
+    only for its own work; self-study and the other class's modules stay private (docs/architecture.md)."""
+    assigned = (select(Module.id)
+                .join(Assignment, or_(Assignment.module_id == Module.id, Assignment.course_id == Module.course_id))
+                .where(Assignment.class_id == class_id))
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id,
-                                                            QuizAttempt.status == "submitted")
+                                                            QuizAttempt.status == "submitted",
+                                                            QuizAttempt.module_id.in_(assigned))
                                   .order_by(QuizAttempt.submitted_at.desc())).all()
     answers: dict[int, list[AttemptAnswer]] = defaultdict(list)
     if attempts:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, exists, func, or_, select
 
 from app.extensions import db
 from app.models import ClassTeacher, Enrollment, Role, SchoolClass, User
+from app.plain_text import has_control_characters
 from app.services import accounts
 
 # No look-alikes: no 0/O, 1/I/L; upper case only, so a code read aloud or from a projector is unambiguous.
@@ -220,7 +221,10 @@ def parse_roster(data: bytes) -> list[tuple[int, str, str]]:
     except UnicodeDecodeError:
         raise RosterError([RosterProblem(1, "not_utf8")]) from None
     reader = csv.reader(io.StringIO(text))
-    rows = [row for row in reader]
+    try:
+        rows = [row for row in reader]
+    except csv.Error:  # a cell over csv.field_size_limit() (131,072 characters), or broken quoting
+        raise RosterError([RosterProblem(reader.line_num or 1, "bad_csv")]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise RosterError([RosterProblem(1, "empty")])
     header = [cell.strip().lower() for cell in rows[0]]
@@ -236,7 +240,9 @@ def parse_roster(data: bytes) -> list[tuple[int, str, str]]:
             continue  # blank lines at the end of spreadsheets
         name = row[name_col].strip() if name_col < len(row) else ""
         number = row[number_col].strip() if number_col is not None and number_col < len(row) else ""
-        if not name:
+        if has_control_characters(name) or has_control_characters(number):
+            problems.append(RosterProblem(line, "control_characters"))
+        elif not name:
             problems.append(RosterProblem(line, "missing_name"))
         elif len(name) > 120:
             problems.append(RosterProblem(line, "name_too_long", name[:20]))

@@ -1,9 +1,10 @@
 """Sending password-reset links: by the student's own request, or by an admin."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
+from app.links import external_url
 from app.mail import send_mail
 from app.models import User
 from app.services import accounts
@@ -12,7 +13,7 @@ from app.services import accounts
 def send_reset_link(user: User, *, sent_by_admin: bool = False) -> None:
     """Mail a signed, one-hour, single-use link to choose a new password (the account must have an email)."""
     token = accounts.make_reset_token(user, current_app.secret_key)
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     if sent_by_admin:
         body = _("An Ondo administrator sent you a link to choose a new password.\n\n"
                  "Open this link within an hour:\n%(link)s\n\n"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.forms import OndoForm
 from app.services.classes import DEFAULT_TIMEZONE, valid_timezone
 
 
@@ -23,7 +23,7 @@ def _timezone(form, field) -> None:
         raise ValidationError(_l("Use a time zone name such as Asia/Seoul."))
 
 
-class ClassForm(FlaskForm):
+class ClassForm(OndoForm):
     name = StringField(_l("Class name"), validators=[InputRequired(), Length(max=120)])
     school = StringField(_l("School"), validators=[InputRequired(), Length(max=160)])
     term = StringField(_l("Year or term"), validators=[InputRequired(), Length(max=60)],
@@ -34,19 +34,19 @@ class ClassForm(FlaskForm):
     submit = SubmitField(_l("Save class"))
 
 
-class CoTeacherForm(FlaskForm):
+class CoTeacherForm(OndoForm):
     email = EmailField(_l("Co-teacher's email"), validators=[InputRequired(), Email()])
     submit = SubmitField(_l("Add co-teacher"))
 
 
-class RosterForm(FlaskForm):
+class RosterForm(OndoForm):
     roster = FileField(_l("CSV file"),
                        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
                        description=_l("Columns: name and, optionally, student number. UTF-8, with or without BOM."))
     submit = SubmitField(_l("Create accounts"))
 
 
-class _DueDateForm(FlaskForm):
+class _DueDateForm(OndoForm):
     due = DateTimeLocalField(_l("Due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     # Shown only after a due date in the past was refused: students would see "Overdue" at once.
     past_due_ok = BooleanField(_l("Yes, keep this date in the past: students will see the assignment as overdue."))

@@ -25,6 +25,10 @@ ROSTER_PROBLEMS = {
     "duplicate_number": _l("This student number appears twice in the file."),
     "too_many_rows": _l("At most 500 students per file."),
     "no_rows": _l("The file has a header but no students."),
+    "bad_csv": _l("This row cannot be read as CSV: a cell is longer than 131,072 characters or a quote is not "
+                  "closed. Check the file in your spreadsheet and save it again as “CSV UTF-8”."),
+    "control_characters": _l("This row holds invisible control characters (such as NUL). Retype the name and "
+                             "number, or copy them from another program."),
 }
 
 STATUS_LABELS = {

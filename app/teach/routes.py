@@ -283,7 +283,7 @@ def student_attempts(class_id: int, user_id: int):
     school_class = _class_or_404(class_id)
     student = next((u for u, _e in classes.students_of(class_id) if u.id == user_id), None) or abort(404)
     return render_template("teach/student.html", school_class=school_class, student=student,
-                           attempts=assignments.student_attempts(user_id, current_language()))
+                           attempts=assignments.student_attempts(user_id, current_language(), class_id=class_id))
 
 
 def _module_or_404(module_id: int):
