@@ -1,6 +1,8 @@
 """The migrations build exactly the models, and can be undone and redone."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import inspect
 
@@ -19,7 +21,7 @@ def test_downgrade_to_base_then_upgrade_gives_exactly_the_models(app):
 
 def test_school_day_migration_repairs_attempts_left_by_old_races(app, sample_course):
     """Before 0006, clicks at once opened several attempts numbered alike and lost progress counts."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import JSON, column, insert, select, table
 
     from app.models import Module, ModuleProgress, QuizAttempt
     from tests.conftest import make_user
@@ -30,13 +32,20 @@ def test_school_day_migration_repairs_attempts_left_by_old_races(app, sample_cou
         downgrade(revision="0005_inline_checks")
         common = {"user_id": student.id, "module_id": module_id, "lang": "en", "quiz_snapshot": {},
                   "question_order": [], "choice_orders": {}}
-        db.session.execute(insert(QuizAttempt.__table__), [
+        # The table as it was at 0005 (later migrations add columns the current model would try to fill).
+        old_attempts = table("quiz_attempts", column("public_id"), column("user_id"), column("module_id"),
+                             column("lang"), column("number"), column("status"), column("quiz_snapshot", JSON),
+                             column("question_order", JSON), column("choice_orders", JSON), column("started_at"))
+        common["started_at"] = datetime.now(UTC)
+        db.session.execute(insert(old_attempts), [
             {**common, "public_id": "a" * 32, "number": 1, "status": "submitted"},
             {**common, "public_id": "b" * 32, "number": 1, "status": "submitted"},
             {**common, "public_id": "c" * 32, "number": 2, "status": "in_progress"},
             {**common, "public_id": "d" * 32, "number": 2, "status": "in_progress"},
         ])
-        db.session.execute(insert(ModuleProgress.__table__), [
+        old_progress = table("module_progress", column("user_id"), column("module_id"), column("attempts"),
+                             column("marked_complete"))
+        db.session.execute(insert(old_progress), [
             {"user_id": student.id, "module_id": module_id, "attempts": 1, "marked_complete": False}])
         db.session.commit()
         upgrade()

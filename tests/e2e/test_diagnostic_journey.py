@@ -58,7 +58,7 @@ def test_diagnostic_hides_everything_until_the_teacher_releases_results(page, ax
     page.goto("/courses/climate-literacy-foundations/diagnostic")
     expect(page.get_by_text("15 questions; no pass mark.")).to_be_visible()
     page.get_by_role("button", name="Take the quiz").click()
-    page.get_by_role("radio", name="Earth is closer to the Sun in July than in January.").check()
+    page.get_by_role("radio", name="The high summer Sun is closer to Earth, so its light is hotter.").check()
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", name="Your answers were sent. Thank you!")).to_be_visible()
     result_url = page.url
