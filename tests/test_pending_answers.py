@@ -92,3 +92,14 @@ def test_kept_answers_come_back_only_to_their_own_attempt(app, client, sample_co
     page = other.get(f"{others_attempt}?kept={key}").get_data(as_text=True)
     assert "kept for the owner" not in page
     assert other.get(f"{url}?kept={key}").status_code == 404
+
+
+def test_kept_answers_with_a_nul_byte_are_kept_without_it_on_both_databases(app, client, sample_course):
+    student, url, answers = _logged_in_student_with_attempt(app, client)
+    answers["q_q_co2_name"] = "carbon\x00 dioxide"
+    _end_session_elsewhere(app, student.id)
+    response = client.post(url, data=answers, csrf=False)
+    assert response.status_code == 303
+    back = client.post(response.headers["Location"], data={"email": student.email, "password": PASSWORD})
+    page = client.get(back.headers["Location"]).get_data(as_text=True)
+    assert "Your answers were kept" in page and "carbon dioxide" in page

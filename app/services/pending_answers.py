@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.models import PendingAnswers, QuizAttempt
 from app.models.base import utcnow
+from app.plain_text import CONTROL_CHARACTERS
 from app.quizzes import Quiz, field_names
 
 
@@ -28,7 +29,8 @@ def keep(public_id: str, form: MultiDict, max_age: int) -> str | None:
     if attempt is None:
         return None
     names = tuple(field_names(Quiz.from_dict(attempt.quiz_snapshot)).values())
-    answers = [[key, value] for key, value in form.items(multi=True)
+    # Control characters go: PostgreSQL refuses NUL in text, and the quiz form would refuse them on the way back.
+    answers = [[key, CONTROL_CHARACTERS.sub("", value)] for key, value in form.items(multi=True)
                if key in names or key.startswith(tuple(name + "-" for name in names))]
     now = utcnow()
     db.session.execute(delete(PendingAnswers).where(
