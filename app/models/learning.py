@@ -67,6 +67,10 @@ class QuizAttempt(Base):
     max_score: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column()
+    # Answers saved while the attempt is open ([[field name, value], ...] as the form posted them), so a
+    # reload, another tab or another device resumes with them; emptied when the attempt is submitted.
+    saved_answers: Mapped[list[list[str]] | None] = mapped_column(JSON(none_as_null=True))
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", lazy="raise",
                                                          order_by="AttemptAnswer.position")
