@@ -103,7 +103,8 @@ def _course_or_404(course_slug: str):
 def course(course_slug: str):
     course = _course_or_404(course_slug)
     outline = learning.course_outline(course, current_user.id, current_language())
-    return render_template("learn/course.html", course=course, outline=outline, lang=current_language())
+    return render_template("learn/course.html", course=course, outline=outline, lang=current_language(),
+                           progress=learning.outline_progress(outline))
 
 
 def _module_or_404(course, module_slug: str):

@@ -111,6 +111,12 @@ def test_every_journey_page_fits_a_phone_and_is_accessible(phone, axe, curriculu
     assert_fits_phone(page)
     assert_chart_text_readable(page)
     assert_accessible(axe, page)
+    # Having read, the dashboard's "continue where you left off" is on the first screen of a phone.
+    page.goto("/dashboard")
+    resume = page.locator("section.continue")
+    assert resume.get_by_role("link").is_visible()
+    assert resume.bounding_box()["y"] + resume.bounding_box()["height"] <= PHONE["height"]
+    assert_fits_phone(page)
     page.get_by_role("button", name="Log out").click()
 
     _log_in(page, teacher.email)
