@@ -63,6 +63,14 @@ class Config:
     HSTS = False
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    # Compressed responses (Flask-Compress). Where nginx compresses instead (docs/deploy.md), set
+    # COMPRESS_IN_APP=0 so the work is not done twice.
+    COMPRESS_REGISTER = _bool("COMPRESS_IN_APP", True)
+    COMPRESS_ALGORITHM = ["br", "gzip"]  # brotli where the browser offers it (HTTPS), else gzip
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                          "application/manifest+json", "image/svg+xml", "text/csv"]
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the Werkzeug debugger stays off unless FLASK_DEBUG is set by hand

@@ -26,7 +26,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, security
+    from app import assets, database, i18n, security
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     security.init_login(app, login_manager)
     security.init_headers(app)
     i18n.init_templates(app)
+    assets.init_assets(app)
 
 
 def register_blueprints(app: Flask) -> None:
