@@ -125,7 +125,7 @@ def test_validation_error_shows_a_summary_linking_to_the_question_and_keeps_answ
     summary = re.search(r'<div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus'
                         r'.*?</div>', page, re.S)
     assert summary is not None and "There is a problem" in summary.group(0)
-    link = re.search(r'<a href="#([^"]+)">Which gas absorbs the most outgoing infrared radiation\?: ([^<]+)</a>',
+    link = re.search(r'<a href="#([^"]+)">Which gas absorbs the most outgoing infrared radiation\? — ([^<]+)</a>',
                      summary.group(0))
     assert link is not None, summary.group(0)
     assert f'id="{link.group(1)}"' in page  # the link goes to the question's first control
@@ -147,3 +147,21 @@ def test_expired_session_fetch_save_gets_401_and_keeps_answers(app, client, samp
     assert response.status_code == 401 and response.json["reason"] == "login"
     with app.app_context():
         assert db.session.scalar(select(QuizAttempt.saved_answers)) is None
+
+
+def test_error_summary_names_questions_in_plain_text():
+    from markupsafe import Markup
+    from wtforms import Form
+
+    from app.quizzes import form_problems
+    from app.quizzes.widgets import QuizTextField
+
+    class OneQuestion(Form):
+        quiz_field_names = {"q": "q_one"}
+        q_one = QuizTextField(label=Markup("How much CO<sub>2</sub> &amp; water?"))
+
+    form = OneQuestion()
+    form.q_one.errors = ["Enter a number."]
+    [problem] = form_problems(form)
+    assert problem.title == "How much CO2 & water?"
+    assert problem.target_id == "q_one" and problem.messages == ["Enter a number."]

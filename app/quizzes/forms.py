@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from markupsafe import Markup
 from wtforms import Field, Form
 from wtforms.fields import FormField
 
@@ -155,5 +156,7 @@ def form_problems(form: Form) -> list[FormProblem]:
         )
         messages = [str(m) for m in messages if isinstance(m, str) and m]
         if messages:
-            problems.append(FormProblem(str(field.label.text), _first_control_id(field), messages))
+            label = field.label.text
+            title = label.striptags() if isinstance(label, Markup) else str(label)  # plain text for the link
+            problems.append(FormProblem(title, _first_control_id(field), messages))
     return problems
