@@ -16,7 +16,7 @@ LARGEST_MODULES = ("pohang-in-transition", "carbon-cycle", "evidence-data-lab")
 # Elements wider than the screen, for a readable failure message.
 OFFENDERS_JS = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-  .filter(e => !e.closest('.scroll-x, .table-scroll, .visually-hidden, .skip-link'))
+  .filter(e => !e.closest('.scroll-x, .table-scroll, .skip-link'))
   .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 # The smallest size any visible SVG text is drawn at, in CSS px: its font size times the SVG's scale.
@@ -80,6 +80,8 @@ def _classroom(teacher_ref, student_ref) -> dict:
 
 def test_every_journey_page_fits_a_phone_and_is_accessible(phone, axe, curriculum):  # noqa: F811
     student, teacher, admin = make_user(), make_user(Role.TEACHER), make_user(Role.ADMIN)
+    # Long names and addresses make the tables wider than the phone: they must scroll in their own box.
+    make_user(name="Seo-yeon Park-Kimberley Montgomery-Lee", email="seo-yeon.park-kimberley.montgomery@school.example")
     room = _classroom(teacher, student)
     page = phone
 
