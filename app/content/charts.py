@@ -452,8 +452,8 @@ def place_labels(spans: list[tuple[float, float]], gap: float = 6) -> list[int]:
 
 def _annotation_labels(
     spec: ChartSpec, px: XScale, layout: ChartLayout, left: float, right: float
-) -> list[tuple[float, float, str, str, int]]:
-    """(line x, label x, anchor, text, row) per annotation. Wide: the label itself beside its line; narrow:
+) -> list[tuple[float, float, str, str, int, tuple[float, float]]]:
+    """(line x, label x, anchor, text, row, span) per annotation. Wide: the label itself beside its line; narrow:
     its number (the labels are listed under the chart). Labels turn to the left of their line when they
     would run past the plot's right edge, and take the first free row."""
     placed = []
@@ -469,7 +469,13 @@ def _annotation_labels(
             anchor, label_x, span = "middle", x, (x - width / 2 - 3, x + width / 2 + 3)
         placed.append((x, label_x, anchor, text, span))
     rows = place_labels([span for *_, span in placed])
-    return [(x, label_x, anchor, text, row) for (x, label_x, anchor, text, _), row in zip(placed, rows, strict=True)]
+    return [(x, label_x, anchor, text, row, span)
+            for (x, label_x, anchor, text, span), row in zip(placed, rows, strict=True)]
+
+
+def _line_reaches_label(x: float, row: int, labels: list[tuple]) -> bool:
+    """An annotation's dashed line may run up to its own label unless a label in a row below it would cross it."""
+    return not any(other_row > row and span[0] - 2 <= x <= span[1] + 2 for *_, other_row, span in labels)
 
 
 def _svg(
@@ -525,7 +531,7 @@ def _svg(
         ]
 
     labels = _annotation_labels(spec, px, layout, left, right)
-    label_rows = max((row for *_, row in labels), default=-1) + 1
+    label_rows = max((label[4] for label in labels), default=-1) + 1
     title_band = len(y_title_lines) * line_height + (6 if y_title_lines else 0)
     top = (TOP if not label_rows else 8 + label_rows * line_height + 6) if wide else (
         8 + title_band + label_rows * line_height + 4)
@@ -593,9 +599,10 @@ def _svg(
     out.append("</g>")
 
     label_top = (8 if wide else 8 + title_band) + font
-    for x, label_x, anchor, text, row in labels:
+    for x, label_x, anchor, text, row, _span in labels:
+        line_top = label_top + row * line_height + 4 if _line_reaches_label(x, row, labels) else top
         out.append(
-            f'<g class="chart-annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" '
+            f'<g class="chart-annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{line_top}" y2="{bottom}" '
             f'stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"/>'
             f'<text x="{label_x:.1f}" y="{label_top + row * line_height}" font-size="{font}" fill="currentColor" '
             f'text-anchor="{anchor}">{escape(text)}</text></g>'

@@ -93,7 +93,7 @@ def test_line_chart_has_axes_ticks_and_labels_with_units() -> None:
 def test_annotation_is_a_dashed_marker_with_an_escaped_label() -> None:
     html = chart_html(LINE_SPEC)
     marker = re.search(
-        r'<g class="chart-annotation"><line x1="([\d.]+)" x2="\1" y1="29" y2="305" '
+        r'<g class="chart-annotation"><line x1="([\d.]+)" x2="\1" y1="24" y2="305" '
         r'stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"/>'
         r"<text [^>]*>IPCC &lt;founded&gt;</text></g>",
         html,
@@ -332,9 +332,14 @@ def test_annotation_labels_close_together_go_on_separate_rows(tmp_path: Path) ->
     rows = {text: int(y) for _x, y, _anchor, text in labels}
     assert rows["IPCC founded"] != rows["First report"]  # two years apart: they would overlap
     assert rows["Paris Agreement"] == rows["IPCC founded"]  # far apart: they share the first row
-    top = int(re.search(r'<line x1="[\d.]+" x2="[\d.]+" y1="(\d+)" y2="\d+" stroke="currentColor" '
-                        r'stroke-opacity="0.6"', wide).group(1))
+    top = int(re.search(r'<clipPath id="c-chart-1-plot"><rect x="[\d.]+" y="(\d+)"', wide).group(1))
     assert max(rows.values()) < top  # labels sit above the plot, clear of the data
+    lines = dict(re.findall(r'<line x1="[\d.]+" x2="[\d.]+" y1="(\d+)" y2="\d+" stroke="currentColor" '
+                            r'stroke-opacity="0.6" stroke-dasharray="4 3"/><text [^>]*>([^<]+)</text>', wide))
+    lines = {label: int(y1) for y1, label in lines.items()}
+    # each dashed line runs up to just under its own label, so it is clear which label is whose
+    assert lines["First report"] == rows["First report"] + 4
+    assert lines["Paris Agreement"] == rows["Paris Agreement"] + 4
 
 
 def test_place_labels_never_overlaps_spans() -> None:
