@@ -165,3 +165,20 @@ def test_error_summary_names_questions_in_plain_text():
     [problem] = form_problems(form)
     assert problem.title == "How much CO2 & water?"
     assert problem.target_id == "q_one" and problem.messages == ["Enter a number."]
+
+
+def test_shuffled_questions_are_shown_in_the_attempts_stored_order(app, client, login_as, sample_course):
+    from tests.test_quiz_flow import _set_quiz_settings
+
+    _set_quiz_settings(app, shuffle_questions=True)
+    login_as("student")
+    url = _start(client)
+    with app.app_context():  # a known order, unlike the original one, whatever the random draw was
+        stored = db.session.scalar(select(QuizAttempt).where(QuizAttempt.public_id == url.rsplit("/", 1)[1]))
+        stored.question_order = [q["id"] for q in stored.quiz_snapshot["questions"]][::-1]
+        db.session.commit()
+    attempt = _attempt(app, url)
+    names = field_names(Quiz.from_dict(attempt.quiz_snapshot))
+    page = client.get(url).get_data(as_text=True)
+    shown = sorted(attempt.question_order, key=lambda qid: page.index(f'id="{names[qid]}'))
+    assert shown == attempt.question_order

@@ -74,8 +74,10 @@ def make_quiz_form(
     """
     names = field_names(quiz)
     by_id = {q.id: q for q in quiz.questions}
-    attrs: dict[str, Any] = {"quiz_field_names": names}
-    for question_id in arrange(list(by_id), question_order):
+    arranged = arrange(list(by_id), question_order)
+    # In display order: templates, the answered count and the error summary walk this mapping.
+    attrs: dict[str, Any] = {"quiz_field_names": {question_id: names[question_id] for question_id in arranged}}
+    for question_id in arranged:
         question = by_id[question_id]
         qtype = QUESTION_TYPES[question.type]
         attrs[names[question_id]] = qtype.create_field(
