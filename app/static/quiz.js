@@ -4,7 +4,18 @@
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // As GOV.UK's error summary does: a link shows the whole question (its title too) and focuses its first control.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      var control = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!control) { return; }
+      event.preventDefault();
+      (control.closest(".quiz-question") || control).scrollIntoView();
+      control.focus({preventScroll: true});
+    });
+  }
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var count = document.getElementById("answered-count");

@@ -94,7 +94,12 @@ def test_error_summary_takes_focus_and_links_to_the_question(browser, live_serve
     expect(page.get_by_label("Name the gas whose chemical formula is CO₂.")).to_have_value("carbon dioxide")
     assert_accessible(axe, page)
     summary.get_by_role("link").first.click()
-    expect(page.locator("fieldset.quiz-question input").first).to_be_focused()
+    first_choice = page.locator("fieldset.quiz-question input").first
+    expect(first_choice).to_be_focused()
+    # the question's title is in view too, below the sticky "Answered" bar rather than under it
+    legend_top = page.locator("fieldset.quiz-question legend").first.evaluate("e => e.getBoundingClientRect().top")
+    bar_bottom = page.locator(".quiz-status").evaluate("e => e.getBoundingClientRect().bottom")
+    assert legend_top >= bar_bottom
     context.close()
 
 
