@@ -98,6 +98,14 @@ class Config:
     # Multipart parts: those forms have 2 to 4; parsing thousands of tiny parts is pure work for an attacker.
     MAX_FORM_PARTS = 50
 
+    # Compressed responses (Flask-Compress). Where nginx compresses instead (docs/deploy.md), set
+    # COMPRESS_IN_APP=0 so the work is not done twice.
+    COMPRESS_REGISTER = _bool("COMPRESS_IN_APP", True)
+    COMPRESS_ALGORITHM = ["br", "gzip"]  # brotli where the browser offers it (HTTPS), else gzip
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                          "application/manifest+json", "image/svg+xml", "text/csv"]
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the Werkzeug debugger stays off unless FLASK_DEBUG is set by hand

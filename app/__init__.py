@@ -38,7 +38,7 @@ def check_production_config(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, request_log, security
+    from app import assets, database, i18n, request_log, security
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     request_log.init_request_log(app)  # first, so every later hook and error has the request id
@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     security.init_login(app, login_manager)
     security.init_headers(app)
     i18n.init_templates(app)
+    assets.init_assets(app)
 
 
 def register_blueprints(app: Flask) -> None:

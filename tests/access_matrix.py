@@ -19,6 +19,7 @@ GUESTS = {"anonymous": 200, "student": "redirect", "teacher": "redirect", "admin
 ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
     ("learn.home", "GET", "/", ANYONE),
     ("health.healthz", "GET", "/healthz", ANYONE),  # load balancers; tests/test_operations.py
+    ("learn.favicon", "GET", "/favicon.ico", ANYONE),
     ("learn.set_language", "POST", "/language", dict.fromkeys(ANYONE, "redirect")),
     ("learn.dashboard", "GET", "/dashboard", STUDENT_ONLY),
     ("auth.login", "GET", "/auth/login", GUESTS),

@@ -118,7 +118,7 @@ def test_course_page_lists_modules_in_order_with_minutes_and_status(client, logi
     client.get("/courses/sample/reading")
     page = client.get("/courses/sample").get_data(as_text=True)
     assert page.index("Reading the record") < page.index("Greenhouse quiz") < page.index("Only in English")
-    assert "15 minutes" in page and "Started" in page and "Not started" in page
+    assert "15 minutes" in page and "Reading" in page and "Not started" in page
     assert "Humans can take actions" in page  # principles covered, named
 
 
@@ -250,3 +250,27 @@ def test_inline_check_gives_instant_feedback_and_stores_nothing(app, client, log
         assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
         assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
     assert client.post("/courses/sample/reading/checks/7", data={"lang": "en"}).status_code == 404
+
+
+def test_course_page_shows_overall_progress_and_each_modules_state(app, client, login_as, sample_course):
+    login_as("student")
+    client.get("/courses/sample/reading")
+    client.post("/courses/sample/reading/complete")
+    client.get("/courses/sample/quiz")
+    page = client.get("/courses/sample").get_data(as_text=True)
+    assert '<progress max="100" value="33"' in page  # one of three modules completed
+    assert "1 of 3 modules completed" in page
+    states = re.findall(r'<span class="badge [\w-]+ state">(?:✓ )?([^<]+)</span>', page)
+    assert states == ["Completed", "Reading", "Not started"]
+
+
+def test_passing_a_quiz_module_shows_quiz_passed(app, client, login_as, sample_course):
+    from tests.test_quiz_flow import _answers, _attempt, _start
+
+    login_as("student")
+    url = _start(client)
+    client.post(url, data=_answers(_attempt(app, url)))
+    page = client.get("/courses/sample").get_data(as_text=True)
+    assert "✓ Quiz passed" in page
+    catalogue = client.get("/courses").get_data(as_text=True)
+    assert "1 of 3 modules completed" in catalogue and '<progress max="100" value="33"' in catalogue

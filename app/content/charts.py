@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -42,6 +43,8 @@ DEFAULT_CHART_LABELS: dict[str, dict[str, str]] = {
         "missing": "no value",
         "terms": "Terms",
         "notes": "Notes",
+        "table_region": "Table (scrolls sideways)",
+        "code_region": "Code (scrolls sideways)",
     },
     "ko": {
         "data_table": "데이터 표",
@@ -54,6 +57,8 @@ DEFAULT_CHART_LABELS: dict[str, dict[str, str]] = {
         "missing": "값 없음",
         "terms": "이용 조건",
         "notes": "참고",
+        "table_region": "표 (옆으로 스크롤)",
+        "code_region": "코드 (옆으로 스크롤)",
     },
 }
 
@@ -216,19 +221,21 @@ def render_chart(
     x_label = spec.x_label or spec.x
     y_label = spec.y_label or spec.y
     y_axis_label = f"{y_label} ({units})" if units else y_label
-    svg = _svg(
-        spec,
-        rows,
-        chart_id=chart_id,
-        title=spec.title,
-        desc=_description(spec, dataset, rows, x_label, y_label, units, text),
-        x_label=x_label,
-        y_axis_label=y_axis_label,
-    )
+    desc = _description(spec, dataset, rows, x_label, y_label, units, text)
+    drawings = [
+        _svg(spec, rows, chart_id=chart_id, title=spec.title, desc=desc, x_label=x_label,
+             y_axis_label=y_axis_label, layout=layout)
+        for layout in (WIDE, NARROW)
+    ]
+    key = ""
+    if spec.annotations:  # the narrow drawing numbers its annotation lines; this list says what they mark
+        key = '<ol class="chart-key">' + "".join(
+            f"<li>{escape(a.label)}</li>" for a in spec.annotations) + "</ol>"
     parts = [
         f'<figure class="chart chart-{spec.type}" id="{escape(chart_id)}">',
         f"<figcaption>{escape(spec.title)}</figcaption>",
-        svg,
+        *drawings,
+        key,
         _data_table(rows, dataset, x_label, y_axis_label, text),
         _source_line(dataset, text),
         "</figure>",
@@ -404,17 +411,109 @@ def _x_domain(spec: ChartSpec, rows: list[Point]) -> tuple[float, float]:
     return (low - 1, high + 1) if low == high else (low, high)
 
 
-def _y_domain(spec: ChartSpec, rows: list[Point]) -> tuple[float, float, list[float], int]:
+def _y_domain(spec: ChartSpec, rows: list[Point], target: int = 5) -> tuple[float, float, list[float], int]:
     ys = [y for _, y in rows if y is not None]
     if spec.y_range is not None:
         low, high = spec.y_range
-        ticks, decimals = nice_ticks(low, high)
+        ticks, decimals = nice_ticks(low, high, target)
         return low, high, [t for t in ticks if low - 1e-9 <= t <= high + 1e-9], decimals
     low, high = min(ys), max(ys)
     if spec.type == "bar":  # bars are read from zero
         low, high = min(low, 0.0), max(high, 0.0)
-    ticks, decimals = nice_ticks(low, high)
+    ticks, decimals = nice_ticks(low, high, target)
     return ticks[0], ticks[-1], ticks, decimals
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """One drawing of a chart, in viewBox units. The wide drawing is for screens where the figure is at
+    least ``WIDTH`` CSS px wide (text renders at ``font`` px or more); the narrow one, chosen by CSS when the
+    figure is narrower, is ``NARROW_WIDTH`` units wide so its text renders at about ``font`` px on a phone."""
+
+    name: str
+    width: int
+    font: int
+    plot_height: int
+    x_ticks: int  # about this many ticks
+    y_ticks: int
+    line_height: int
+
+
+WIDE = ChartLayout("wide", WIDTH, 12, HEIGHT - TOP - BOTTOM, 5, 5, 15)
+# A 360 px phone leaves about 305 CSS px for the figure, so a 300-unit drawing keeps 14-unit text at ≥ 14 px.
+NARROW_WIDTH = 300
+NARROW = ChartLayout("narrow", NARROW_WIDTH, 14, 190, 3, 4, 17)
+
+
+def text_width(text: str, font: float) -> float:
+    """A generous estimate of how wide ``text`` renders at ``font`` px: wide (Korean, CJK) characters count
+    as a full em, others as 0.62 em, so labels laid out with it do not touch."""
+    return sum(font * (1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62) for c in text)
+
+
+def wrap_text(text: str, width: float, font: float) -> list[str]:
+    """Split ``text`` at spaces into lines no wider than ``width`` (a single long word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def shorten(text: str, width: float, font: float) -> str:
+    """``text`` cut with an ellipsis so that it fits ``width``."""
+    if text_width(text, font) <= width:
+        return text
+    while text and text_width(text + "…", font) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def place_labels(spans: list[tuple[float, float]], gap: float = 6) -> list[int]:
+    """A row for each horizontal span (left, right) so that no two spans in a row overlap: each goes in
+    the first row where it fits. Annotation labels laid out this way never collide."""
+    rows: list[list[tuple[float, float]]] = []
+    placed = []
+    for left, right in spans:
+        for index, row in enumerate(rows):
+            if all(right + gap <= other_left or left >= other_right + gap for other_left, other_right in row):
+                row.append((left, right))
+                placed.append(index)
+                break
+        else:
+            rows.append([(left, right)])
+            placed.append(len(rows) - 1)
+    return placed
+
+
+def _annotation_labels(
+    spec: ChartSpec, px: XScale, layout: ChartLayout, left: float, right: float
+) -> list[tuple[float, float, str, str, int, tuple[float, float]]]:
+    """(line x, label x, anchor, text, row, span) per annotation. Wide: the label itself beside its line; narrow:
+    its number (the labels are listed under the chart). Labels turn to the left of their line when they
+    would run past the plot's right edge, and take the first free row."""
+    placed = []
+    for index, annotation in enumerate(spec.annotations):
+        x = px(annotation.x)
+        text = annotation.label if layout is WIDE else str(index + 1)
+        width = text_width(text, layout.font)
+        if layout is WIDE:
+            anchor = "end" if x + 4 + width > right and x - 4 - width >= left else "start"
+            label_x = x - 4 if anchor == "end" else x + 4
+            span = (label_x - width, label_x) if anchor == "end" else (label_x, label_x + width)
+        else:
+            anchor, label_x, span = "middle", x, (x - width / 2 - 3, x + width / 2 + 3)
+        placed.append((x, label_x, anchor, text, span))
+    rows = place_labels([span for *_, span in placed])
+    return [(x, label_x, anchor, text, row, span)
+            for (x, label_x, anchor, text, span), row in zip(placed, rows, strict=True)]
+
+
+def _line_reaches_label(x: float, row: int, labels: list[tuple]) -> bool:
+    """An annotation's dashed line may run up to its own label unless a label in a row below it would cross it."""
+    return not any(other_row > row and span[0] - 2 <= x <= span[1] + 2 for *_, other_row, span in labels)
 
 
 def _svg(
@@ -426,101 +525,140 @@ def _svg(
     desc: str,
     x_label: str,
     y_axis_label: str,
+    layout: ChartLayout = WIDE,
 ) -> str:
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    bottom, right = TOP + plot_h, LEFT + plot_w
-    y_low, y_high, y_ticks, y_decimals = _y_domain(spec, rows)
-
-    def py(value: float) -> float:
-        return bottom - (value - y_low) / (y_high - y_low) * plot_h
-
-    cid = escape(chart_id)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc" focusable="false">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
-        f'<clipPath id="{cid}-plot">'
-        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}"/></clipPath>',
-        '<g class="chart-grid" stroke="currentColor" stroke-opacity="0.15">',
-    ]
-    for tick in y_ticks:
-        out.append(f'<line x1="{LEFT}" x2="{right}" y1="{py(tick):.1f}" y2="{py(tick):.1f}"/>')
-    out.append("</g>")
-    out.append('<g class="chart-axis chart-axis-y" fill="currentColor" font-size="12" text-anchor="end">')
-    for tick in y_ticks:
-        out.append(
-            f'<text x="{LEFT - 8}" y="{py(tick) + 4:.1f}">{escape(format_number(tick, y_decimals))}</text>'
-        )
-    out.append(
-        f'<text class="chart-axis-label" text-anchor="middle" '
-        f'transform="translate(16 {TOP + plot_h / 2:.1f}) rotate(-90)">{escape(y_axis_label)}</text>'
-    )
-    out.append("</g>")
+    """The chart drawn for ``layout``. The wide drawing keeps the axis title beside the y axis; the narrow
+    one writes it above the plot and wraps it, puts numbers at the annotation lines and uses fewer ticks."""
+    wide = layout is WIDE
+    font, line_height = layout.font, layout.line_height
+    y_low, y_high, y_ticks, y_decimals = _y_domain(spec, rows, layout.y_ticks)
+    y_tick_labels = [format_number(tick, y_decimals) for tick in y_ticks]
+    if wide:
+        left, right_margin = LEFT, RIGHT
+        y_title_lines: list[str] = []
+        x_title_lines = [x_label]
+    else:
+        left = math.ceil(max(text_width(label, font) for label in y_tick_labels)) + 10
+        right_margin = 14
+        y_title_lines = wrap_text(y_axis_label, layout.width - 8, font)
+        x_title_lines = wrap_text(x_label, layout.width - 8, font)
+    plot_w = layout.width - left - right_margin
+    right = left + plot_w
 
     if spec.type == "line":
         x_low, x_high = _x_domain(spec, rows)
 
         def px(value: float | str) -> float:
-            return LEFT + (float(value) - x_low) / (x_high - x_low) * plot_w
+            return left + (float(value) - x_low) / (x_high - x_low) * plot_w
 
-        x_ticks, x_decimals = nice_ticks(x_low, x_high)
+        x_ticks, x_decimals = nice_ticks(x_low, x_high, layout.x_ticks)
         x_tick_marks = [
             (px(t), format_number(t, x_decimals)) for t in x_ticks if x_low - 1e-9 <= t <= x_high + 1e-9
         ]
-        out.extend(_line_marks(rows, px, py, cid))
     else:
         band = plot_w / len(rows)
 
         def px(value: float | str) -> float:
             index = next(i for i, (x, _) in enumerate(rows) if _same_x(x, value))
-            return LEFT + (index + 0.5) * band
+            return left + (index + 0.5) * band
 
-        x_tick_marks = [(px(x), _format_cell(x)) for x in _bar_ticks(rows)]
+        bar_ticks = _bar_ticks(rows, target=8 if wide else 4)
+        room = plot_w / max(len(bar_ticks), 1) - 6
+        x_tick_marks = [
+            (px(x), _format_cell(x) if wide else shorten(_format_cell(x), room, font)) for x in bar_ticks
+        ]
+
+    labels = _annotation_labels(spec, px, layout, left, right)
+    label_rows = max((label[4] for label in labels), default=-1) + 1
+    title_band = len(y_title_lines) * line_height + (6 if y_title_lines else 0)
+    top = (TOP if not label_rows else 8 + label_rows * line_height + 6) if wide else (
+        8 + title_band + label_rows * line_height + 4)
+    plot_h = layout.plot_height
+    bottom = top + plot_h
+    height = bottom + (BOTTOM if wide else 10 + line_height * (1 + len(x_title_lines)))
+
+    def py(value: float) -> float:
+        return bottom - (value - y_low) / (y_high - y_low) * plot_h
+
+    cid = escape(chart_id if wide else f"{chart_id}-narrow")
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{layout.name}" '
+        f'viewBox="0 0 {layout.width} {height:g}" '
+        f'width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc" focusable="false">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
+        f'<clipPath id="{cid}-plot">'
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}"/></clipPath>',
+        '<g class="chart-grid" stroke="currentColor" stroke-opacity="0.15">',
+    ]
+    for tick in y_ticks:
+        out.append(f'<line x1="{left}" x2="{right}" y1="{py(tick):.1f}" y2="{py(tick):.1f}"/>')
+    out.append("</g>")
+    out.append(f'<g class="chart-axis chart-axis-y" fill="currentColor" font-size="{font}" text-anchor="end">')
+    for tick, label in zip(y_ticks, y_tick_labels, strict=True):
+        out.append(f'<text x="{left - 8}" y="{py(tick) + font / 3:.1f}">{escape(label)}</text>')
+    if wide:
+        out.append(
+            f'<text class="chart-axis-label" text-anchor="middle" '
+            f'transform="translate(16 {top + plot_h / 2:.1f}) rotate(-90)">{escape(y_axis_label)}</text>'
+        )
+    else:
+        for index, line in enumerate(y_title_lines):
+            out.append(f'<text class="chart-axis-label" text-anchor="start" x="2" '
+                       f'y="{8 + font + index * line_height}">{escape(line)}</text>')
+    out.append("</g>")
+
+    if spec.type == "line":
+        out.extend(_line_marks(rows, px, py, cid))
+    else:
         baseline = py(min(max(0.0, y_low), y_high))
-        out.extend(_bar_marks(rows, band, py, baseline, cid))
+        out.extend(_bar_marks(rows, band, py, baseline, cid, left))
 
     out.append(
         f'<g class="chart-axis chart-axis-x" stroke="currentColor">'
-        f'<line x1="{LEFT}" x2="{right}" y1="{bottom}" y2="{bottom}"/>'
-        f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}"/>'
+        f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}"/>'
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}"/>'
     )
     for x, _ in x_tick_marks:
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 5}"/>')
     out.append("</g>")
-    out.append('<g class="chart-axis chart-axis-x" fill="currentColor" font-size="12" text-anchor="middle">')
+    out.append(f'<g class="chart-axis chart-axis-x" fill="currentColor" font-size="{font}" text-anchor="middle">')
     for x, label in x_tick_marks:
-        out.append(f'<text x="{x:.1f}" y="{bottom + 18}">{escape(label)}</text>')
-    out.append(
-        f'<text class="chart-axis-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}">'
-        f"{escape(x_label)}</text>"
-    )
+        out.append(f'<text x="{x:.1f}" y="{bottom + font + 6}">{escape(label)}</text>')
+    if wide:
+        out.append(
+            f'<text class="chart-axis-label" x="{left + plot_w / 2:.1f}" y="{height - 8}">'
+            f"{escape(x_label)}</text>"
+        )
+    else:
+        for index, line in enumerate(x_title_lines):
+            out.append(f'<text class="chart-axis-label" x="{layout.width / 2:.1f}" '
+                       f'y="{bottom + font + 6 + (index + 1) * line_height + 4}">{escape(line)}</text>')
     out.append("</g>")
 
-    for index, annotation in enumerate(spec.annotations):
-        x = px(annotation.x)
-        label_y = TOP + 12 + 14 * (index % 3)
-        anchor, label_x = ("end", x - 4) if x > LEFT + 0.7 * plot_w else ("start", x + 4)
+    label_top = (8 if wide else 8 + title_band) + font
+    for x, label_x, anchor, text, row, _span in labels:
+        line_top = label_top + row * line_height + 4 if _line_reaches_label(x, row, labels) else top
         out.append(
-            f'<g class="chart-annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{bottom}" '
+            f'<g class="chart-annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{line_top}" y2="{bottom}" '
             f'stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"/>'
-            f'<text x="{label_x:.1f}" y="{label_y}" font-size="12" fill="currentColor" '
-            f'text-anchor="{anchor}">{escape(annotation.label)}</text></g>'
+            f'<text x="{label_x:.1f}" y="{label_top + row * line_height}" font-size="{font}" fill="currentColor" '
+            f'text-anchor="{anchor}">{escape(text)}</text></g>'
         )
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _bar_ticks(rows: list[Point]) -> list[float | str]:
-    """Label round numbers (1900, 1920, ...) when x is numeric, else every n-th category, about 8 in all."""
+def _bar_ticks(rows: list[Point], target: int = 8) -> list[float | str]:
+    """Label round numbers (1900, 1920, ...) when x is numeric, else every n-th category, about ``target``."""
     xs = [x for x, _ in rows]
     if all(isinstance(x, float) for x in xs):
         numbers = [float(x) for x in xs]
-        ticks, _ = nice_ticks(min(numbers), max(numbers), target=8)
+        ticks, _ = nice_ticks(min(numbers), max(numbers), target=target)
         present = [x for x in xs if any(math.isclose(float(x), t) for t in ticks)]
         if len(present) >= 2:
             return present
-    every = max(1, math.ceil(len(xs) / 8))
+    every = max(1, math.ceil(len(xs) / target))
     return xs[::every]
 
 
@@ -551,7 +689,9 @@ def _line_marks(rows: list[Point], px: XScale, py: YScale, cid: str) -> list[str
     ]
 
 
-def _bar_marks(rows: list[Point], band: float, py: YScale, baseline: float, cid: str) -> list[str]:
+def _bar_marks(
+    rows: list[Point], band: float, py: YScale, baseline: float, cid: str, left: float = LEFT
+) -> list[str]:
     width = max(band * 0.8, 0.5)
     out = [f'<g class="chart-data-marks" clip-path="url(#{cid}-plot)">']
     for index, (_, y) in enumerate(rows):
@@ -561,7 +701,7 @@ def _bar_marks(rows: list[Point], band: float, py: YScale, baseline: float, cid:
         negative = y < 0
         out.append(
             f'<rect class="chart-bar{" chart-bar-negative" if negative else ""}" '
-            f'x="{LEFT + index * band + (band - width) / 2:.2f}" y="{top:.1f}" width="{width:.2f}" '
+            f'x="{left + index * band + (band - width) / 2:.2f}" y="{top:.1f}" width="{width:.2f}" '
             f'height="{height:.1f}" fill="{"#b03a2e" if negative else "#1b6ca8"}"/>'
         )
     out.append("</g>")

@@ -258,8 +258,9 @@ def render_markdown(
     raw_html = converter.convert("\n".join(kept))
     local_ids = set(_RAW_ID_RE.findall(raw_html))
     rewrite = _relative_url_rewriter(asset_url, module_url, id_prefix, local_ids)
-    safe_html = _mark_external_links(
-        sanitize_html(raw_html, id_prefix=id_prefix, rewrite_relative_url=rewrite)
+    safe_html = _scroll_wide_blocks(
+        _mark_external_links(sanitize_html(raw_html, id_prefix=id_prefix, rewrite_relative_url=rewrite)),
+        labels,
     )
     for index, insert_html in enumerate(inserts):
         placeholder = f"<p>{token}-{index}</p>"
@@ -481,6 +482,25 @@ def _mark_external_links(safe_html: str) -> str:
         return match.group(0)
 
     return _A_START_TAG_RE.sub(mark, safe_html)
+
+
+_TABLE_OPEN_RE = re.compile(r"<table\b")
+_PRE_OPEN_RE = re.compile(r"<pre\b")
+
+
+def scroll_region(label: str) -> str:
+    """The opening tag of a box that scrolls sideways on its own: focusable and named, so keyboard and
+    screen-reader users can scroll it too (axe: scrollable-region-focusable)."""
+    return f'<div class="scroll-x" role="region" tabindex="0" aria-label="{html.escape(label)}">'
+
+
+def _scroll_wide_blocks(safe_html: str, labels: Mapping[str, str]) -> str:
+    """Wrap every table and code block in a sideways-scrolling box, so on a phone they scroll inside the
+    page instead of widening it. Runs on sanitised HTML, where every element is balanced."""
+    safe_html = _TABLE_OPEN_RE.sub(scroll_region(labels["table_region"]) + "<table", safe_html)
+    safe_html = safe_html.replace("</table>", "</table></div>")
+    safe_html = _PRE_OPEN_RE.sub(scroll_region(labels["code_region"]) + "<pre", safe_html)
+    return safe_html.replace("</pre>", "</pre></div>")
 
 
 def _placeholder_token(text: str) -> str:

@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -14,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.downloads import csv_download
 from app.extensions import csrf, db
@@ -23,7 +25,14 @@ from app.learn import bp, checks, scenarios
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
 from app.models import Role
-from app.quizzes import Quiz, make_quiz_form, responses_from_form
+from app.quizzes import (
+    Quiz,
+    answer_pairs,
+    answered_count,
+    form_problems,
+    make_quiz_form,
+    responses_from_form,
+)
 from app.quizzes.text import MAX_ANSWER_LENGTH
 from app.security import roles_required, safe_next
 from app.services import assessment, assignments, attempts, classes, learning, pending_answers
@@ -38,6 +47,16 @@ def principle_names():
 @bp.route("/")
 def home():
     return render_template("learn/home.html")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico on every fresh page; a day of caching keeps that off the network.
+    response = current_app.response_class((Path(current_app.static_folder) / "favicon.ico").read_bytes(),
+                                          mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 3600
+    return response
 
 
 @bp.route("/dashboard")
@@ -96,7 +115,8 @@ def course(course_slug: str):
     course = _course_or_404(course_slug)
     outline = learning.course_outline(course, current_user.id, current_language())
     return render_template("learn/course.html", course=course, outline=outline, lang=current_language(),
-                           prerequisites=learning.course_prerequisites(outline))
+                           prerequisites=learning.course_prerequisites(outline),
+                           progress=learning.outline_progress(outline))
 
 
 def _module_or_404(course, module_slug: str):
@@ -189,6 +209,16 @@ def quiz_labels() -> dict[str, str]:
             "too_long": _("Keep the answer under %(n)d characters.", n=MAX_ANSWER_LENGTH)}
 
 
+def _wants_json() -> bool:
+    """The quiz page's script saves with fetch and asks for JSON; a plain form post gets a page."""
+    accept = request.accept_mimetypes
+    return accept.best_match(["application/json", "text/html"]) == "application/json"
+
+
+def _answered_text(quiz: Quiz, form) -> str:
+    return _("Answered %(n)d of %(total)d", n=answered_count(quiz, form), total=len(quiz.questions))
+
+
 @bp.route("/attempts/<public_id>", methods=["GET", "POST"])
 @csrf.exempt  # checked below once we know the student is still logged in, so expired sessions keep answers
 def attempt(public_id: str):
@@ -199,6 +229,8 @@ def attempt(public_id: str):
             # (SameSite=Lax sends no cookie with it) cannot replace a logged-in student's session cookie.
             key = pending_answers.keep(public_id, request.form, current_app.config["PENDING_ANSWERS_MAX_AGE"])
             back = url_for("learn.attempt", public_id=public_id, kept=key)
+            if _wants_json():  # the page's autosave: it tells the student to log in again
+                return jsonify(saved=False, reason="login"), 401
             return redirect(url_for("auth.login", next=back, kept=1 if key else None), 303)
         return current_app.login_manager.unauthorized()
     if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
@@ -207,6 +239,8 @@ def attempt(public_id: str):
     module, course = learning.module_and_course(attempt.module_id)
     if attempt.status == "submitted":
         if request.method == "POST":  # the same form sent again (double click, a second tab)
+            if _wants_json():
+                return jsonify(saved=False, reason="submitted")
             flash(_("This attempt was already sent; here is its result."), "info")
             return redirect(url_for("learn.attempt", public_id=public_id), 303)
         review = attempts.review(attempt)
@@ -219,15 +253,32 @@ def attempt(public_id: str):
     if kept is not None:
         form = form_class(formdata=kept)
         flash(_("Your answers were kept. Check them and send the quiz."), "info")
+    elif request.method == "GET" and (saved := attempts.saved_answers(attempt)):
+        form = form_class(formdata=MultiDict(saved))  # resume: this tab, another tab or another device
     else:
         form = form_class()
-    if request.method == "POST" and form.validate():
-        submitted = attempts.submit(attempt, responses_from_form(quiz, form))
-        if not submitted:
-            flash(_("This attempt was already sent; here is its result."), "info")
-        return redirect(url_for("learn.attempt", public_id=public_id), 303)
+    problems = []
+    if request.method == "POST":
+        try:
+            saved = attempts.save_answers(attempt, answer_pairs(form, request.form))
+        except attempts.AnswersTooLarge:
+            abort(413)
+        if request.form.get("action") == "save":
+            if _wants_json():
+                return jsonify(saved=saved, answered=answered_count(quiz, form), total=len(quiz.questions),
+                               answered_text=_answered_text(quiz, form))
+            flash(_("Your answers are saved. You can come back to them here, in another tab or on another device."),
+                  "success")
+            return redirect(url_for("learn.attempt", public_id=public_id), 303)
+        if form.validate():
+            submitted = attempts.submit(attempt, responses_from_form(quiz, form))
+            if not submitted:
+                flash(_("This attempt was already sent; here is its result."), "info")
+            return redirect(url_for("learn.attempt", public_id=public_id), 303)
+        problems = form_problems(form)
     return render_template("learn/attempt.html", attempt=attempt, form=form, quiz=quiz, module=module, course=course,
-                           title=learning.module_title(module.id, attempt.lang))
+                           title=learning.module_title(module.id, attempt.lang), problems=problems,
+                           answered_text=_answered_text(quiz, form))
 
 
 @bp.route("/my/progress.csv")

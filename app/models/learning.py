@@ -77,6 +77,10 @@ class QuizAttempt(Base):
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"), index=True)
     form: Mapped[str] = mapped_column(String(1), default="", server_default="")  # parallel form, "" if one form
     sitting: Mapped[str | None] = mapped_column(String(4))  # "pre" or "post" for a pre/post pair
+    # Answers saved while the attempt is open ([[field name, value], ...] as the form posted them), so a
+    # reload, another tab or another device resumes with them; emptied when the attempt is submitted.
+    saved_answers: Mapped[list[list[str]] | None] = mapped_column(JSON(none_as_null=True))
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", lazy="raise",
                                                          order_by="AttemptAnswer.position")

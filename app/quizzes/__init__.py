@@ -3,7 +3,16 @@
 Imports neither Flask nor the database: text and data in, dataclasses out.
 """
 
-from app.quizzes.forms import field_names, make_quiz_form, responses_from_form, shuffled_order
+from app.quizzes.forms import (
+    FormProblem,
+    answer_pairs,
+    answered_count,
+    field_names,
+    form_problems,
+    make_quiz_form,
+    responses_from_form,
+    shuffled_order,
+)
 from app.quizzes.grading import (
     correct_answer_text,
     correct_response,
@@ -27,6 +36,10 @@ from app.quizzes.types import QUESTION_TYPES, QuestionType
 
 __all__ = [
     "QUESTION_TYPES",
+    "FormProblem",
+    "answer_pairs",
+    "answered_count",
+    "form_problems",
     "Choice",
     "MatchPair",
     "NumericAnswer",

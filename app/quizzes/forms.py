@@ -11,9 +11,12 @@ import hashlib
 import random
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from wtforms import Form
+from markupsafe import Markup
+from wtforms import Field, Form
+from wtforms.fields import FormField
 
 from app.quizzes.model import Quiz
 from app.quizzes.types import QUESTION_TYPES, arrange
@@ -71,8 +74,10 @@ def make_quiz_form(
     """
     names = field_names(quiz)
     by_id = {q.id: q for q in quiz.questions}
-    attrs: dict[str, Any] = {"quiz_field_names": names}
-    for question_id in arrange(list(by_id), question_order):
+    arranged = arrange(list(by_id), question_order)
+    # In display order: templates, the answered count and the error summary walk this mapping.
+    attrs: dict[str, Any] = {"quiz_field_names": {question_id: names[question_id] for question_id in arranged}}
+    for question_id in arranged:
         question = by_id[question_id]
         qtype = QUESTION_TYPES[question.type]
         attrs[names[question_id]] = qtype.create_field(
@@ -93,3 +98,67 @@ def responses_from_form(quiz: Quiz, form: Form) -> dict[str, Any]:
         if response is not None:
             responses[question.id] = response
     return responses
+
+
+def quiz_fields(form: Form) -> list[Field]:
+    """The form's question fields, in the order the page shows them."""
+    names = getattr(form, "quiz_field_names", {})
+    return [form[name] for name in names.values() if name in form]
+
+
+def answer_pairs(form: Form, formdata: Any) -> list[tuple[str, str]]:
+    """The (name, value) pairs of ``formdata`` that belong to the quiz's questions (a matching or ordering
+    question's selects are named ``<question field>-<item>``); anything else posted is dropped."""
+    names = {field.name for field in quiz_fields(form)}
+    return [
+        (name, value)
+        for name, values in formdata.lists()
+        if name in names or name.split("-", 1)[0] in names
+        for value in values
+        if isinstance(value, str)
+    ]
+
+
+def answered_count(quiz: Quiz, form: Form) -> int:
+    """How many questions have an answer in the form as it stands."""
+    return len(responses_from_form(quiz, form))
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """A question with an error, for the summary at the top of the page."""
+
+    title: str
+    target_id: str  # the first control of the question: the summary links (and moves focus) to it
+    messages: list[str]
+
+
+def _first_control_id(field: Field) -> str:
+    if isinstance(field, FormField):
+        first = next(iter(field), None)
+        return first.id if first is not None else field.id
+    if hasattr(field, "iter_choices"):
+        choice = next(iter(field.iter_choices()), None)
+        value = getattr(choice, "value", None) if choice is not None else None
+        if value is None and isinstance(choice, tuple):
+            value = choice[0]
+        return f"{field.id}-{value}" if value is not None else field.id
+    return field.id
+
+
+def form_problems(form: Form) -> list[FormProblem]:
+    """Every question with an error after ``validate()``, in page order."""
+    problems = []
+    for field in quiz_fields(form):
+        errors = field.errors
+        messages = (
+            [m for value in errors.values() for m in (value if isinstance(value, list) else [value])]
+            if isinstance(errors, dict)
+            else list(errors or [])
+        )
+        messages = [str(m) for m in messages if isinstance(m, str) and m]
+        if messages:
+            label = field.label.text
+            title = label.striptags() if isinstance(label, Markup) else str(label)  # plain text for the link
+            problems.append(FormProblem(title, _first_control_id(field), messages))
+    return problems

@@ -88,12 +88,40 @@ def attempt_of(user_id: int, public_id: str) -> QuizAttempt | None:
                                                        QuizAttempt.user_id == user_id))
 
 
+MAX_SAVED_VALUES = 1000  # far more than any quiz has controls
+MAX_SAVED_CHARS = 2000  # per value; the answer inputs accept less
+
+
+class AnswersTooLarge(ValueError):
+    """More saved answer data than any real quiz form sends."""
+
+
+def save_answers(attempt: QuizAttempt, pairs: list[tuple[str, str]]) -> bool:
+    """Keep the answers given so far in the open attempt (only the quiz's own fields, as the form posted
+    them). False if the attempt was submitted meanwhile, so nothing is saved into a finished attempt."""
+    if len(pairs) > MAX_SAVED_VALUES or any(len(value) > MAX_SAVED_CHARS for _, value in pairs):
+        raise AnswersTooLarge()
+    saved = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
+        .values(saved_answers=[[name, value] for name, value in pairs], saved_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return bool(saved)
+
+
+def saved_answers(attempt: QuizAttempt) -> list[tuple[str, str]]:
+    """The answers saved in the open attempt, as (field name, value) pairs; none once it is submitted."""
+    if attempt.status != "in_progress" or not attempt.saved_answers:
+        return []
+    return [(str(name), str(value)) for name, value in attempt.saved_answers]
+
+
 def submit(attempt: QuizAttempt, responses: dict) -> bool:
     """Grade and store the attempt once. False if it was already submitted (double click, second tab)."""
     # Claim the attempt with a conditional UPDATE: of two concurrent submits exactly one changes the row.
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
-        .values(status="submitted", submitted_at=utcnow())
+        .values(status="submitted", submitted_at=utcnow(), saved_answers=None, saved_at=None)
     ).rowcount
     if not claimed:
         db.session.rollback()

@@ -34,12 +34,37 @@ class ModuleEntry:
     text: ModuleText
     progress: ModuleProgress | None
     score_shown: bool = True  # False when the quiz's review options keep the score from students
+    has_quiz: bool = False
 
     @property
     def status(self) -> str:
         if self.progress is None or (self.progress.first_visit_at is None and not self.progress.attempts):
             return "not_started"
         return "completed" if self.progress.completed_at else "in_progress"
+
+    @property
+    def state(self) -> str:
+        """What the student sees: not_started, reading, quiz_passed (a quiz module is completed by passing
+        its quiz) or completed (a module without a quiz, marked as read)."""
+        status = self.status
+        if status == "completed":
+            return "quiz_passed" if self.has_quiz else "completed"
+        return "reading" if status == "in_progress" else "not_started"
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    completed: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.completed / self.total if self.total else 0.0
+
+
+def outline_progress(outline: list[ModuleEntry]) -> CourseProgress:
+    """How far the student is through the course: completed modules of all visible ones."""
+    return CourseProgress(sum(entry.status == "completed" for entry in outline), len(outline))
 
 
 def _visible_modules():
@@ -79,7 +104,11 @@ def course_outline(course: Course, user_id: int | None, lang: str) -> list[Modul
         progress = {p.module_id: p for p in db.session.scalars(
             select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_id.in_(ids)))}
     hidden = score_hidden_modules([i for i, p in progress.items() if p.best_percent is not None])
-    return [ModuleEntry(m, texts[m.id], progress.get(m.id), m.id not in hidden) for m in modules if m.id in texts]
+    with_quiz = set(db.session.scalars(
+        select(ModuleText.module_id).where(ModuleText.module_id.in_(ids), ModuleText.quiz.is_not(None)).distinct()
+    )) if ids else set()
+    return [ModuleEntry(m, texts[m.id], progress.get(m.id), score_shown=m.id not in hidden, has_quiz=m.id in with_quiz)
+            for m in modules if m.id in texts]
 
 
 def score_hidden_modules(module_ids: list[int]) -> set[int]:

@@ -32,6 +32,16 @@ def chart_html(spec_text: str, store: DatasetStore | None = None, **kwargs: obje
     return render_chart(spec, store.get(spec.dataset), chart_id="c-chart-1", **kwargs)  # type: ignore[arg-type]
 
 
+def wide_drawing(html: str) -> str:
+    """The first of the chart's two drawings (the wide one)."""
+    return html[html.index("<svg") : html.index("</svg>")]
+
+
+def narrow_drawing(html: str) -> str:
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-narrow"')
+    return html[start : html.index("</svg>", start)]
+
+
 @pytest.fixture
 def anomalies(tmp_path: Path) -> DatasetStore:
     (tmp_path / "anomaly.csv").write_text("year,anomaly_c\n1900,-0.2\n1950,***\n2000,0.4\n2020,1.0\n")
@@ -54,7 +64,7 @@ def test_line_chart_is_an_accessible_svg_figure() -> None:
     assert html.startswith('<figure class="chart chart-line" id="c-chart-1">')
     assert "<figcaption>Mauna Loa CO₂ &lt;annual&gt; &amp; &quot;mean&quot;</figcaption>" in html
     assert re.search(
-        r'<svg [^>]*viewBox="0 0 640 360" width="100%" role="img" '
+        r'<svg [^>]*viewBox="0 0 640 361" width="100%" role="img" '
         r'aria-labelledby="c-chart-1-title c-chart-1-desc"',
         html,
     )
@@ -71,10 +81,10 @@ def test_line_chart_has_axes_ticks_and_labels_with_units() -> None:
     html = chart_html(LINE_SPEC)
     y_ticks = re.findall(r'<text x="64" y="[\d.]+">([\d.-]+)</text>', html)
     assert y_ticks == ["320", "340", "360", "380", "400", "420", "440"]
-    x_ticks = re.findall(r'<text x="[\d.]+" y="322">(\d+)</text>', html)
+    x_ticks = re.findall(r'<text x="[\d.]+" y="323">(\d+)</text>', html)
     assert x_ticks == ["1980", "1990", "2000", "2010", "2020"]
     assert 'rotate(-90)">mean (ppm)</text>' in html
-    assert '<text class="chart-axis-label" x="344.0" y="352">year</text>' in html
+    assert '<text class="chart-axis-label" x="344.0" y="353">year</text>' in html
     assert (
         html.count('<path class="chart-line" d="M72.0,') == 1
     )  # starts at the left edge: x_range starts at 1980
@@ -83,7 +93,7 @@ def test_line_chart_has_axes_ticks_and_labels_with_units() -> None:
 def test_annotation_is_a_dashed_marker_with_an_escaped_label() -> None:
     html = chart_html(LINE_SPEC)
     marker = re.search(
-        r'<g class="chart-annotation"><line x1="([\d.]+)" x2="\1" y1="28" y2="304" '
+        r'<g class="chart-annotation"><line x1="([\d.]+)" x2="\1" y1="24" y2="305" '
         r'stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"/>'
         r"<text [^>]*>IPCC &lt;founded&gt;</text></g>",
         html,
@@ -128,8 +138,9 @@ def test_bar_chart_from_zero_with_negative_values_missing_values_and_escaped_met
         "dataset: anomaly\ntype: bar\nx: year\ny: anomaly_c\ntitle: Anomalies\nunits: °C\ny_label: Anomaly\n",
         anomalies,
     )
-    assert html.count('<rect class="chart-bar"') == 2
-    assert html.count('<rect class="chart-bar chart-bar-negative"') == 1
+    wide = wide_drawing(html)
+    assert wide.count('<rect class="chart-bar"') == 2
+    assert wide.count('<rect class="chart-bar chart-bar-negative"') == 1
     assert "<td>no value</td>" in html  # the *** cell
     assert 'rotate(-90)">Anomaly (°C)</text>' in html
     assert "First value -0.2 °C (1900); last value 1 °C (2020)." in html
@@ -144,7 +155,7 @@ def test_line_chart_breaks_at_missing_values(anomalies: DatasetStore) -> None:
     html = chart_html("dataset: anomaly\ntype: line\nx: year\ny: anomaly_c\ntitle: A\n", anomalies)
     path = re.search(r'<path class="chart-line" d="([^"]+)"', html)
     assert path is not None and path.group(1).count("M") == 1  # 2000-2020 is one segment
-    assert html.count("<circle") == 1  # 1900 stands alone between the start and a gap
+    assert wide_drawing(html).count("<circle") == 1  # 1900 stands alone between the start and a gap
 
 
 def test_a_sidecar_url_that_is_not_http_is_never_a_link(anomalies: DatasetStore, tmp_path: Path) -> None:
@@ -341,3 +352,55 @@ def test_where_that_matches_nothing_is_reported(long_table: DatasetStore) -> Non
     )
     assert spec is None
     assert [p.message for p in problems] == ["the chart has no values to draw in where"]
+def test_chart_has_a_narrow_drawing_with_bigger_text_and_fewer_ticks() -> None:
+    html = chart_html(LINE_SPEC)
+    wide, narrow = wide_drawing(html), narrow_drawing(html)
+    assert 'class="chart-svg chart-wide" viewBox="0 0 640 ' in wide
+    assert re.search(r'viewBox="0 0 300 [\d.]+"', narrow)
+    assert 'font-size="14"' in narrow and 'font-size="12"' not in narrow
+    assert 'aria-labelledby="c-chart-1-narrow-title c-chart-1-narrow-desc"' in narrow  # ids stay unique
+    wide_years = re.findall(r'<text x="[\d.]+" y="[\d.]+">(\d{4})</text>', wide)
+    narrow_years = re.findall(r'<text x="[\d.]+" y="[\d.]+">(\d{4})</text>', narrow)
+    assert len(narrow_years) < len(wide_years)
+    assert "rotate(-90)" not in narrow  # the axis title sits above the plot, across
+    assert '<text class="chart-axis-label" text-anchor="start" x="2" y="22">mean (ppm)</text>' in narrow
+
+
+def test_narrow_drawing_numbers_annotations_and_lists_them_under_the_chart() -> None:
+    html = chart_html(LINE_SPEC)
+    assert re.search(r'<g class="chart-annotation">.*?text-anchor="middle">1</text></g>', narrow_drawing(html))
+    assert '<ol class="chart-key"><li>IPCC &lt;founded&gt;</li></ol>' in html
+
+
+def test_annotation_labels_close_together_go_on_separate_rows(tmp_path: Path) -> None:
+    spec = LINE_SPEC.replace(
+        '  - {x: 1988, label: "IPCC <founded>"}\n',
+        '  - {x: 1988, label: "IPCC founded"}\n  - {x: 1990, label: "First report"}\n'
+        '  - {x: 2015, label: "Paris Agreement"}\n',
+    )
+    wide = wide_drawing(chart_html(spec))
+    labels = re.findall(r'<text x="([\d.]+)" y="(\d+)" font-size="12" fill="currentColor" '
+                        r'text-anchor="(\w+)">([^<]+)</text>', wide)
+    rows = {text: int(y) for _x, y, _anchor, text in labels}
+    assert rows["IPCC founded"] != rows["First report"]  # two years apart: they would overlap
+    assert rows["Paris Agreement"] == rows["IPCC founded"]  # far apart: they share the first row
+    top = int(re.search(r'<clipPath id="c-chart-1-plot"><rect x="[\d.]+" y="(\d+)"', wide).group(1))
+    assert max(rows.values()) < top  # labels sit above the plot, clear of the data
+    lines = dict(re.findall(r'<line x1="[\d.]+" x2="[\d.]+" y1="(\d+)" y2="\d+" stroke="currentColor" '
+                            r'stroke-opacity="0.6" stroke-dasharray="4 3"/><text [^>]*>([^<]+)</text>', wide))
+    lines = {label: int(y1) for y1, label in lines.items()}
+    # each dashed line runs up to just under its own label, so it is clear which label is whose
+    assert lines["First report"] == rows["First report"] + 4
+    assert lines["Paris Agreement"] == rows["Paris Agreement"] + 4
+
+
+def test_place_labels_never_overlaps_spans() -> None:
+    from app.content.charts import place_labels
+
+    spans = [(0, 50), (40, 90), (60, 100), (95, 140), (10, 20)]
+    rows = place_labels(spans)
+    for i, (a_left, a_right) in enumerate(spans):
+        for j, (b_left, b_right) in enumerate(spans):
+            if i < j and rows[i] == rows[j]:
+                assert a_right <= b_left or b_right <= a_left
+    assert rows == [0, 1, 0, 2, 1]

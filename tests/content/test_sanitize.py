@@ -178,5 +178,15 @@ def test_author_text_that_looks_like_our_placeholder_stays_text() -> None:
 
 def test_chart_svg_is_ours_even_though_author_svg_is_removed() -> None:
     html = render("<svg><text>author</text></svg>\n\n" + CHART)
-    assert html.count("<svg") == 1
+    assert html.count("<svg") == 2  # our chart's wide and narrow drawings, nothing else
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-') == 2
     assert "author" not in html
+
+
+def test_tables_and_code_blocks_scroll_in_their_own_named_box() -> None:
+    html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlong code\n```\n")
+    assert ('<div class="scroll-x" role="region" tabindex="0" aria-label="Table (scrolls sideways)"><table>'
+            in html)
+    assert "</table></div>" in html
+    assert '<div class="scroll-x" role="region" tabindex="0" aria-label="Code (scrolls sideways)"><pre>' in html
+    assert "</pre></div>" in html
