@@ -44,12 +44,14 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.learn import bp as learn_bp
+    from app.lti import bp as lti_bp
     from app.teach import bp as teach_bp
 
     app.register_blueprint(learn_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(teach_bp, url_prefix="/teach")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(lti_bp, url_prefix="/lti")
 
 
 def register_errorhandlers(app: Flask) -> None:

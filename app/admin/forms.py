@@ -119,3 +119,27 @@ class AuditFilterForm(FlaskForm):
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+
+def _url_list_check(form, field):
+    if not (field.data or "").startswith(("https://", "http://")):
+        raise ValidationError(_l("Enter a full web address starting with https://."))
+
+
+class LtiPlatformForm(FlaskForm):
+    """One LMS registration: what the university's LMS admin gives us."""
+
+    name = StringField(_l("Name (for you)"), validators=[InputRequired(), Length(max=120)],
+                       description=_l("For example: POSTECH Moodle."))
+    issuer = StringField(_l("Issuer (iss)"), validators=[InputRequired(), Length(max=255), _url_list_check])
+    client_id = StringField(_l("Client ID"), validators=[InputRequired(), Length(max=255)])
+    deployment_ids = TextAreaField(_l("Deployment IDs, one per line"), validators=[InputRequired(), Length(max=4000)])
+    auth_login_url = StringField(_l("Authentication request URL"),
+                                 validators=[InputRequired(), Length(max=500), _url_list_check])
+    auth_token_url = StringField(_l("Access token URL"), validators=[InputRequired(), Length(max=500), _url_list_check])
+    key_set_url = StringField(_l("Public keyset URL (JWKS)"),
+                              validators=[InputRequired(), Length(max=500), _url_list_check])
+    submit = SubmitField(_l("Save platform"))
+
+    def deployment_list(self) -> list[str]:
+        return [line.strip() for line in (self.deployment_ids.data or "").splitlines() if line.strip()]

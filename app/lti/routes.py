@@ -1,0 +1,91 @@
+"""LTI 1.3 endpoints the LMS calls: OIDC login initiation, the launch, and Ondo's public keys."""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user
+from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.exception import LtiException, OIDCException
+
+from app.extensions import csrf, limiter
+from app.lti import bp
+from app.services import lti
+
+log = logging.getLogger(__name__)
+
+# Why a launch was refused, in words for the person who clicked (the detail goes to the log).
+REFUSALS = {
+    "audience": _l("The launch was meant for another tool (its audience is not Ondo's client id)."),
+    "azp": _l("The launch names another party as its authorised client."),
+    "times": _l("The launch has no valid issue or expiry time."),
+    "expired": _l("The launch has expired. Go back to your course and open the activity again."),
+    "issued_in_future": _l("The launch claims to come from the future: the LMS clock may be wrong."),
+    "anonymous": _l("The LMS did not say who you are (anonymous launches are not supported)."),
+    "deactivated": _l("Your Ondo account is deactivated. Ask an administrator to reactivate it."),
+    "not_resource_link": _l("Only resource-link launches can be opened here."),
+    "invalid": _l("The launch could not be verified."),
+}
+
+
+def _tool_conf() -> lti.OndoToolConf:
+    return lti.OndoToolConf(current_app.config["SECRET_KEY"])
+
+
+def _refuse(reason: str, detail: str = ""):
+    log.warning("LTI launch refused: %s %s", reason, detail)
+    return render_template("lti/refused.html", message=REFUSALS.get(reason, REFUSALS["invalid"])), 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt  # the LMS starts the OIDC flow; the state and nonce made here protect the launch
+@limiter.limit("120 per minute")
+def login():
+    """OIDC third-party login initiation: answer with a redirect to the platform's authorisation endpoint."""
+    launch_url = request.values.get("target_link_uri") or ""
+    own = url_for("lti.launch", _external=True)
+    try:
+        oidc = FlaskOIDCLogin(FlaskRequest(), _tool_conf(), launch_data_storage=lti.DatabaseLaunchStorage())
+        # The id_token always comes back to our launch endpoint; the target link is kept for after the checks.
+        return oidc.disable_check_cookies().pass_params_to_launch({"target_link_uri": launch_url}).redirect(own)
+    except (LtiException, OIDCException) as error:
+        return _refuse("invalid", f"login: {error}")
+
+
+@bp.route("/launch", methods=["POST"])
+@csrf.exempt  # a form post from the LMS, signed by the platform: the id_token checks replace the CSRF token
+@limiter.limit("120 per minute")
+def launch():
+    message = FlaskMessageLaunch(FlaskRequest(), _tool_conf(), launch_data_storage=lti.DatabaseLaunchStorage())
+    message.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
+    try:
+        body = message.get_launch_data()
+        lti.check_claims(body, message.get_client_id(), time.time())
+    except lti.LaunchRefused as refused:
+        return _refuse(refused.reason)
+    except LtiException as error:
+        return _refuse("invalid", str(error))
+    if not message.is_resource_launch():
+        return _refuse("not_resource_link", str(body.get(lti.CLAIM + "message_type")))
+    try:
+        outcome = lti.complete_launch(body, request.host)
+    except lti.LaunchRefused as refused:
+        return _refuse(refused.reason)
+    login_user(outcome.user)
+    log.info("LTI launch: user %s class %s", outcome.user.id, outcome.class_id)
+    if outcome.target_path:
+        return redirect(outcome.target_path, 303)
+    if outcome.class_id and outcome.user.is_teacher:
+        return redirect(url_for("teach.class_page", class_id=outcome.class_id), 303)
+    return redirect(url_for("learn.dashboard"), 303)
+
+
+@bp.route("/jwks.json")
+def jwks():
+    """Ondo's public keys, for platforms verifying what Ondo signs (current key and recently retired ones)."""
+    response = jsonify(lti.public_jwks(current_app.config["SECRET_KEY"]))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
