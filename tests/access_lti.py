@@ -8,6 +8,8 @@ LTI_ACCESS: list[tuple[str, str, str, dict]] = [
     ("lti.login", "GET", "/lti/login", EVERYONE_400),  # no issuer: refused with a page, never a 500
     ("lti.launch", "POST", "/lti/launch", EVERYONE_400),  # no id_token
     ("lti.jwks", "GET", "/lti/jwks.json", {"anonymous": 200, "student": 200, "teacher": 200, "admin": 200}),
+    ("lti.deep_link", "GET", "/lti/deep-link/no-such-launch",
+     {"anonymous": "login", "student": 404, "teacher": 404, "admin": 404}),
     ("admin.lti_platforms", "GET", "/admin/lti", ADMIN_ONLY),
     ("admin.lti_platform", "GET", "/admin/lti/new", ADMIN_ONLY),
     ("admin.lti_platform", "GET", "/admin/lti/999999", {**ADMIN_ONLY, "admin": 404}),

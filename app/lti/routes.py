@@ -3,18 +3,25 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user
+from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.lineitem import LineItem
 
 from app.extensions import csrf, limiter
+from app.i18n import current_language
 from app.lti import bp
-from app.services import lti
+from app.security import CSP
+from app.services import assignments, lti
 
 log = logging.getLogger(__name__)
+CSP_WITH_FORM_ACTION = CSP.replace("form-action 'self'", "form-action 'self' {origin}")
 
 # Why a launch was refused, in words for the person who clicked (the detail goes to the log).
 REFUSALS = {
@@ -27,6 +34,7 @@ REFUSALS = {
     "deactivated": _l("Your Ondo account is deactivated. Ask an administrator to reactivate it."),
     "not_resource_link": _l("Only resource-link launches can be opened here."),
     "invalid": _l("The launch could not be verified."),
+    "deep_link_needs_instructor": _l("Only instructors can choose Ondo modules for an LMS course."),
 }
 
 
@@ -67,14 +75,19 @@ def launch():
         return _refuse(refused.reason)
     except LtiException as error:
         return _refuse("invalid", str(error))
-    if not message.is_resource_launch():
+    deep_link = message.is_deep_link_launch()
+    if not deep_link and not message.is_resource_launch():
         return _refuse("not_resource_link", str(body.get(lti.CLAIM + "message_type")))
     try:
         outcome = lti.complete_launch(body, request.host)
     except lti.LaunchRefused as refused:
         return _refuse(refused.reason)
     login_user(outcome.user)
-    log.info("LTI launch: user %s class %s", outcome.user.id, outcome.class_id)
+    log.info("LTI launch: user %s class %s deep link %s", outcome.user.id, outcome.class_id, deep_link)
+    if deep_link:
+        if not outcome.user.is_teacher:
+            return _refuse("deep_link_needs_instructor")
+        return redirect(url_for("lti.deep_link", launch_id=message.get_launch_id()), 303)
     if outcome.target_path:
         return redirect(outcome.target_path, 303)
     if outcome.class_id and outcome.user.is_teacher:
@@ -89,3 +102,44 @@ def jwks():
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
+
+
+def _stored_launch(launch_id: str) -> FlaskMessageLaunch:
+    message = FlaskMessageLaunch.from_cache(launch_id, FlaskRequest(), _tool_conf(),
+                                            launch_data_storage=lti.DatabaseLaunchStorage())
+    if not message.is_deep_link_launch() or not lti.launch_belongs_to(message.get_launch_data(), current_user):
+        abort(404)
+    return message
+
+
+@bp.route("/deep-link/<launch_id>", methods=["GET", "POST"])
+@login_required
+def deep_link(launch_id: str):
+    """Deep Linking 2.0: the instructor picks modules; they go back to the LMS as resource links, with a line item
+    for each module that has a quiz, so its scores can come back to the LMS gradebook."""
+    try:
+        message = _stored_launch(launch_id)
+    except LtiException:
+        abort(404)
+    form = FlaskForm()
+    lang = current_language()
+    if form.validate_on_submit():
+        chosen = [int(value) for value in request.form.getlist("module") if value.isdigit()]
+        items = lti.linked_items(chosen, lang)
+        resources = []
+        for item in items:
+            resource = DeepLinkResource().set_title(item.title).set_url(url_for("learn.home", _external=True)
+                                                                         .rstrip("/") + item.path)
+            if item.has_quiz:
+                resource.set_lineitem(LineItem().set_label(item.title).set_score_maximum(100)
+                                      .set_resource_id(item.resource_id))
+            resources.append(resource)
+        link = message.get_deep_link()
+        return_url = message.get_launch_data()[lti.DEEP_LINKING_SETTINGS]["deep_link_return_url"]
+        response = current_app.make_response(render_template(
+            "lti/deep_link_return.html", return_url=return_url, jwt=link.get_response_jwt(resources), items=items))
+        # This one page posts to the LMS, so its form-action names the LMS as well as ourselves.
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(return_url))
+        response.headers["Content-Security-Policy"] = CSP_WITH_FORM_ACTION.format(origin=origin)
+        return response
+    return render_template("lti/deep_link.html", form=form, courses=assignments.assignable_items(lang), lang=lang)

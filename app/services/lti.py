@@ -9,7 +9,6 @@ required, unexpired ``exp``/``iat``.
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from app.services import audit, classes
 log = logging.getLogger(__name__)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 # LIS roles that make someone a teacher of the class; everyone else launches as a student.
 TEACHING_ROLES = ("#Instructor", "#Administrator", "#ContentDeveloper", "#Mentor", "#TeachingAssistant")
 # A retired key stays in the JWKS this long, for platforms that cached it (their caches last hours, not weeks).
@@ -116,8 +116,9 @@ def _new_key(secret_key: str) -> LtiKey:
                                 serialization.NoEncryption())
     public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
-    kid = hashlib.sha256(public_pem).hexdigest()[:32]
-    jwk = JWK.from_pem(public_pem).export_public(as_dict=True)
+    public = JWK.from_pem(public_pem)
+    kid = public.thumbprint()  # RFC 7638, the kid pylti1p3 computes from the public key when it signs
+    jwk = public.export_public(as_dict=True)
     jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
     key = LtiKey(kid=kid, private_key_encrypted=_fernet(secret_key).encrypt(pem).decode(), public_jwk=jwk)
     db.session.add(key)
@@ -132,6 +133,10 @@ def current_key(secret_key: str) -> LtiKey:
         key = _new_key(secret_key)
         db.session.commit()
     return key
+
+
+def public_pem(key: LtiKey) -> str:
+    return JWK(**key.public_jwk).export_to_pem().decode()
 
 
 def private_pem(key: LtiKey, secret_key: str) -> str:
@@ -183,7 +188,7 @@ class OndoToolConf(ToolConfAbstract):
         return (Registration().set_issuer(record.issuer).set_client_id(record.client_id)
                 .set_auth_login_url(record.auth_login_url).set_auth_token_url(record.auth_token_url)
                 .set_key_set_url(record.key_set_url).set_tool_private_key(private_pem(key, self._secret_key))
-                .set_tool_public_key(None).set_key_set(None))
+                .set_tool_public_key(public_pem(key)).set_key_set(None))
 
     def _find(self, iss: str, client_id: str | None = None) -> LtiPlatform | None:
         matches = [p for p in self._platforms_of(iss) if client_id is None or p.client_id == client_id]
@@ -376,3 +381,42 @@ def complete_launch(body: dict[str, Any], own_host: str) -> LaunchOutcome:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+# ------------------------------------------------------------------------------------------------ deep linking
+
+def launch_belongs_to(body: dict[str, Any] | None, user: User) -> bool:
+    """A stored launch may only be continued by the person it was for."""
+    if not body:
+        return False
+    return db.session.scalar(select(func.count()).select_from(LtiIdentity).where(
+        LtiIdentity.issuer == body.get("iss"), LtiIdentity.subject == body.get("sub"),
+        LtiIdentity.user_id == user.id)) == 1
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    title: str
+    path: str
+    has_quiz: bool
+    resource_id: str
+
+
+def linked_items(module_ids: list[int], lang: str) -> list[LinkedItem]:
+    """The chosen modules as deep-linking content items, in course order."""
+    from app.models import Course, Module, ModuleText
+
+    if not module_ids:
+        return []
+    rows = db.session.execute(
+        select(Module.id, Module.slug, Course.slug, ModuleText.lang, ModuleText.title, ModuleText.quiz.is_not(None))
+        .join(Course, Course.id == Module.course_id).join(ModuleText, ModuleText.module_id == Module.id)
+        .where(Module.id.in_(module_ids), Module.archived.is_(False), Course.archived.is_(False))
+        .order_by(Course.position, Module.position)).all()
+    chosen: dict[int, LinkedItem] = {}
+    for module_id, module_slug, course_slug, text_lang, title, has_quiz in rows:
+        if module_id in chosen and text_lang != lang:
+            continue
+        chosen[module_id] = LinkedItem(title, f"/courses/{course_slug}/{module_slug}", bool(has_quiz),
+                                       f"{course_slug}/{module_slug}")
+    return list(chosen.values())

@@ -84,6 +84,17 @@ class TestPlatform:
         claims.update(extra)
         return claims
 
+    def deep_link_claims(self, nonce: str, *, sub: str = "lecturer-1", roles: list[str] | None = None) -> dict:
+        claims = self.resource_link_claims(nonce, sub=sub, roles=roles if roles is not None else [INSTRUCTOR])
+        del claims[CLAIM + "resource_link"]
+        claims[CLAIM + "message_type"] = "LtiDeepLinkingRequest"
+        claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+            "deep_link_return_url": f"{self.base}/deep-link-return", "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe", "window"], "accept_multiple": True,
+            "data": "platform-opaque-123",
+        }
+        return claims
+
     def sign(self, claims: dict[str, Any], *, key=None, kid: str | None = None) -> str:
         pem = (key or self.key).private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                               serialization.NoEncryption())
