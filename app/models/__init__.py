@@ -5,12 +5,12 @@ from app.models.base import Base
 from app.models.classes import Assignment, ClassTeacher, Enrollment, SchoolClass
 from app.models.course import Course, Module, ModuleText
 from app.models.learning import AttemptAnswer, ModuleProgress, QuizAttempt
-from app.models.lti import LtiContext, LtiIdentity, LtiKey, LtiLaunchValue, LtiPlatform
+from app.models.lti import LtiContext, LtiGradeLink, LtiIdentity, LtiKey, LtiLaunchValue, LtiPlatform, LtiScore
 from app.models.user import Role, User
 
 __all__ = [
     "Assignment", "AttemptAnswer", "Base", "ClassTeacher", "Course", "Enrollment", "Module", "ModuleProgress",
     "ModuleText", "QuizAttempt", "Role", "SchoolClass", "User",
     "AuditEntry", "ModuleRevision",
-    "LtiContext", "LtiIdentity", "LtiKey", "LtiLaunchValue", "LtiPlatform",
+    "LtiContext", "LtiGradeLink", "LtiIdentity", "LtiKey", "LtiLaunchValue", "LtiPlatform", "LtiScore",
 ]

@@ -67,6 +67,46 @@ class LtiContext(Base):
     deployment_id: Mapped[str] = mapped_column(String(255))
     context_id: Mapped[str] = mapped_column(String(255))
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    # Names and Role Provisioning Services endpoint of this course, when the LMS offers it.
+    memberships_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LtiGradeLink(Base):
+    """Where one student's score for one module goes: the LMS line item of the link they launched from."""
+
+    __tablename__ = "lti_grade_links"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "lineitem_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(255))
+    lineitem_url: Mapped[str] = mapped_column(String(500))
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LtiScore(Base):
+    """The outbox of scores for LMS gradebooks: written in the same transaction as the quiz submission, sent by
+    ``flask lti push-scores``, retried with backoff; a row is claimed before sending, so it is sent once."""
+
+    __tablename__ = "lti_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grade_link_id: Mapped[int] = mapped_column(ForeignKey("lti_grade_links.id", ondelete="CASCADE"), index=True)
+    score_given: Mapped[float] = mapped_column()
+    score_maximum: Mapped[float] = mapped_column()
+    # The submission time: the LMS keeps the newest score, and a resent row carries the same time.
+    scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending | sending | sent
+    tries: Mapped[int] = mapped_column(default=0)
+    next_try_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AttemptAnswer, Module, ModuleText, QuizAttempt
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizResult, correct_answer_text, grade_quiz, reveal_allowed, shuffled_order
-from app.services import learning
+from app.services import learning, lti_scores
 
 
 class NoQuiz(Exception):
@@ -95,6 +95,7 @@ def submit(attempt: QuizAttempt, responses: dict) -> bool:
             misconceptions=graded.misconceptions, feedback_html=graded.feedback_html,
         ))
     learning.record_attempt(attempt.user_id, attempt.module_id, result.percent, result.passed)
+    lti_scores.queue_scores(attempt.user_id, attempt.module_id)  # LMS gradebooks, in this same transaction
     db.session.commit()
     return True
 

@@ -28,7 +28,7 @@ from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import ClassTeacher, Enrollment, Role, SchoolClass, User
+from app.models import ClassTeacher, Enrollment, Role, User
 from app.models.base import utcnow
 from app.models.lti import LtiContext, LtiIdentity, LtiKey, LtiLaunchValue, LtiPlatform
 from app.services import audit, classes
@@ -336,11 +336,9 @@ def class_for(body: dict[str, Any], user: User, platform_name: str) -> int | Non
         if not teaching:
             return None
         title = (context.get("title") or context.get("label") or "LMS course")[:120]
-        school_class = SchoolClass(name=title, school=platform_name[:160], term="", owner_id=user.id,
-                                   join_code=None, join_code_enabled=False)
-        db.session.add(school_class)
-        db.session.flush()
-        db.session.add(ClassTeacher(class_id=school_class.id, user_id=user.id))
+        school_class = classes.create_class(user, name=title, school=platform_name[:160] or "LMS", term="")
+        # Students come through the LMS (launches and roster sync); the join code stays off until a teacher wants it.
+        school_class.join_code_enabled = False
         db.session.add(LtiContext(issuer=iss, deployment_id=deployment_id, context_id=context_id,
                                   class_id=school_class.id))
         db.session.flush()
@@ -367,16 +365,23 @@ def target_path(body: dict[str, Any], own_host: str) -> str | None:
 
 def complete_launch(body: dict[str, Any], own_host: str) -> LaunchOutcome:
     """Account, class and landing page for a validated resource-link launch; one transaction."""
-    record = db.session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == body["iss"]))
+    from app.services import lti_scores
+
+    aud = body.get("aud")
+    client_id = aud[0] if isinstance(aud, list) else aud
+    record = db.session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == body["iss"],
+                                                         LtiPlatform.client_id == client_id))
+    path = target_path(body, own_host)
     try:
         user = account_for(body)
         class_id = class_for(body, user, record.name if record else "")
+        lti_scores.remember_services(body, user, lti_scores.module_for_path(path), record)
         user.last_login_at = utcnow()
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return LaunchOutcome(user, class_id, target_path(body, own_host))
+    return LaunchOutcome(user, class_id, path)
 
 
 def new_nonce() -> str:

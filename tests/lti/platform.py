@@ -9,6 +9,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -32,14 +33,53 @@ class TestPlatform:
         self.client_id, self.deployment_id = client_id, deployment_id
         platform = self
 
+        self.scores: list[dict[str, Any]] = []  # what the gradebook received: (line item URL, score JSON)
+        self.members: list[dict[str, Any]] = []
+        self.failing = False  # True: the services answer 503, as an LMS under maintenance would
+        self.tool_jwks = None  # a callable giving Ondo's published JWKS, to check its signed token requests
+        self.tokens: set[str] = set()
+
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's naming)
-                body = json.dumps(platform.jwks()).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+            def _send(self, status: int, payload: Any = None, content_type: str = "application/json"):
+                body = json.dumps(payload).encode() if payload is not None else b""
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _authorised(self) -> bool:
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                return token in platform.tokens
+
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                if self.path == "/jwks":
+                    return self._send(200, platform.jwks())
+                if self.path.startswith("/memberships"):
+                    if platform.failing:
+                        return self._send(503, {"error": "maintenance"})
+                    if not self._authorised():
+                        return self._send(401, {"error": "unauthorised"})
+                    return self._send(200, {"id": platform.base + self.path, "members": platform.members},
+                                      "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+                return self._send(404, {"error": "not found"})
+
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode()
+                if platform.failing:
+                    return self._send(503, {"error": "maintenance"})
+                if self.path == "/token":
+                    return self._send(*platform.issue_token(dict(parse_qsl(raw))))
+                if self.path.endswith("/scores"):
+                    if not self._authorised():
+                        return self._send(401, {"error": "unauthorised"})
+                    if self.headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
+                        return self._send(415, {"error": "media type"})
+                    platform.scores.append({"lineitem": platform.base + self.path.removesuffix("/scores"),
+                                            **json.loads(raw)})
+                    return self._send(200, {})
+                return self._send(404, {"error": "not found"})
 
             def log_message(self, *args):
                 pass
@@ -57,6 +97,24 @@ class TestPlatform:
         public = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
         public.update({"kid": self.kid, "alg": "RS256", "use": "sig"})
         return {"keys": [public]}
+
+    def issue_token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """OAuth 2 client credentials with a signed JWT (IMS Security Framework 4.1): check it against Ondo's JWKS."""
+        if form.get("grant_type") != "client_credentials" or form.get("client_assertion_type") != \
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
+            return 400, {"error": "unsupported_grant_type"}
+        assertion = form.get("client_assertion", "")
+        keys = {k["kid"]: k for k in self.tool_jwks()["keys"]}
+        try:
+            key = RSAAlgorithm.from_jwk(keys[jwt.get_unverified_header(assertion)["kid"]])
+            claims = jwt.decode(assertion, key, algorithms=["RS256"], audience=f"{self.base}/token")
+        except (KeyError, jwt.InvalidTokenError):
+            return 401, {"error": "invalid_client"}
+        if claims.get("iss") != self.client_id or claims.get("sub") != self.client_id:
+            return 401, {"error": "invalid_client"}
+        token = uuid.uuid4().hex
+        self.tokens.add(token)
+        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": form.get("scope")}
 
     def registration(self) -> dict[str, Any]:
         """What the LMS admin gives Ondo's admin."""
@@ -81,6 +139,14 @@ class TestPlatform:
             CLAIM + "roles": roles if roles is not None else [LEARNER],
             CLAIM + "context": {"id": context_id, "label": "CLIM101", "title": "Climate System Science"},
         }
+        claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = {
+            "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                      "https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+            "lineitems": f"{self.base}/lineitems/{context_id}",
+            "lineitem": f"{self.base}/lineitems/{context_id}/1",
+        }
+        claims["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"] = {
+            "context_memberships_url": f"{self.base}/memberships/{context_id}", "service_versions": ["2.0"]}
         claims.update(extra)
         return claims
 

@@ -107,7 +107,7 @@ def test_instructor_launch_makes_the_class_and_students_join_it(app, client, pla
     full_launch(student_client, platform, sub="student-7", target_link_uri=TARGET)
     with app.app_context():
         school_class = db.session.scalar(select(SchoolClass))
-        assert school_class.name == "Climate System Science" and school_class.join_code is None
+        assert school_class.name == "Climate System Science" and not school_class.join_code_enabled
         lecturer = db.session.scalar(select(LtiIdentity).where(LtiIdentity.subject == "lecturer-1"))
         student = db.session.scalar(select(LtiIdentity).where(LtiIdentity.subject == "student-7"))
         assert db.session.get(User, lecturer.user_id).role == Role.TEACHER
