@@ -41,13 +41,15 @@ def lti_platform(platform_id: int | None = None):
     if record is not None and not form.is_submitted():
         form.process(data={**{k: getattr(record, k) for k in ("name", "issuer", "client_id", "auth_login_url",
                                                               "auth_token_url", "key_set_url")},
-                           "deployment_ids": "\n".join(record.deployment_ids)})
+                           "deployment_ids": "\n".join(record.deployment_ids),
+                           "frame_origins": "\n".join(record.frame_origins or [])})
     if form.validate_on_submit():
         fields = lti.PlatformFields(name=form.name.data.strip(), issuer=form.issuer.data.strip(),
                                     client_id=form.client_id.data.strip(), deployment_ids=form.deployment_list(),
                                     auth_login_url=form.auth_login_url.data.strip(),
                                     auth_token_url=form.auth_token_url.data.strip(),
-                                    key_set_url=form.key_set_url.data.strip())
+                                    key_set_url=form.key_set_url.data.strip(),
+                                    frame_origins=form.frame_origin_list())
         try:
             lti.save_platform(fields, current_user, record)
         except ValueError:

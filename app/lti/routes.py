@@ -5,7 +5,7 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
@@ -17,6 +17,7 @@ from pylti1p3.lineitem import LineItem
 from app.extensions import csrf, limiter
 from app.i18n import current_language
 from app.lti import bp
+from app.lti.cookies import FRAMED, in_frame
 from app.security import CSP
 from app.services import assignments, lti
 
@@ -35,6 +36,7 @@ REFUSALS = {
     "not_resource_link": _l("Only resource-link launches can be opened here."),
     "invalid": _l("The launch could not be verified."),
     "deep_link_needs_instructor": _l("Only instructors can choose Ondo modules for an LMS course."),
+    "window_expired": _l("This link to continue the launch has expired or was used already."),
 }
 
 
@@ -82,17 +84,46 @@ def launch():
         outcome = lti.complete_launch(body, request.host)
     except lti.LaunchRefused as refused:
         return _refuse(refused.reason)
+    if deep_link and not outcome.user.is_teacher:
+        return _refuse("deep_link_needs_instructor")
     login_user(outcome.user)
     log.info("LTI launch: user %s class %s deep link %s", outcome.user.id, outcome.class_id, deep_link)
     if deep_link:
-        if not outcome.user.is_teacher:
-            return _refuse("deep_link_needs_instructor")
-        return redirect(url_for("lti.deep_link", launch_id=message.get_launch_id()), 303)
-    if outcome.target_path:
-        return redirect(outcome.target_path, 303)
-    if outcome.class_id and outcome.user.is_teacher:
-        return redirect(url_for("teach.class_page", class_id=outcome.class_id), 303)
-    return redirect(url_for("learn.dashboard"), 303)
+        destination = url_for("lti.deep_link", launch_id=message.get_launch_id())
+    elif outcome.target_path:
+        destination = outcome.target_path
+    elif outcome.class_id and outcome.user.is_teacher:
+        destination = url_for("teach.class_page", class_id=outcome.class_id)
+    else:
+        destination = url_for("learn.dashboard")
+    if not in_frame():
+        return redirect(destination, 303)
+    # Inside the LMS's frame the browser may refuse our cookie; the next page checks whether it came back.
+    session[FRAMED] = True
+    return redirect(url_for("lti.start", ticket=lti.new_window_ticket(outcome.user, destination)), 303)
+
+
+@bp.route("/start/<ticket>")
+@limiter.limit("60 per minute")
+def start(ticket: str):
+    """The first page after a launch in a frame. With the session cookie back, it goes on to the activity; without
+    it (the browser blocks cookies in frames), it offers the activity in a new window, where the single-use ticket
+    signs the person in."""
+    waiting = lti.peek_window_ticket(ticket)
+    if waiting is None:
+        return _refuse("window_expired", "start: unknown, used or expired ticket")
+    if current_user.is_authenticated and current_user.id == waiting["user_id"]:
+        lti.use_window_ticket(ticket)
+        return redirect(waiting["path"], 303)
+    if in_frame() and not request.args.get("window"):
+        return render_template("lti/new_window.html", url=url_for("lti.start", ticket=ticket, window=1))
+    used = lti.use_window_ticket(ticket)
+    if used is None:
+        return _refuse("window_expired", "start: ticket used meanwhile or account changed")
+    user, path = used
+    login_user(user)
+    log.info("LTI launch continued in a new window: user %s", user.id)
+    return redirect(path, 303)
 
 
 @bp.route("/jwks.json")

@@ -24,6 +24,9 @@ class LtiPlatform(Base):
     auth_login_url: Mapped[str] = mapped_column(String(500))
     auth_token_url: Mapped[str] = mapped_column(String(500))
     key_set_url: Mapped[str] = mapped_column(String(500))
+    # Other web origins of the LMS whose pages may show Ondo in a frame (Canvas: the school's own Canvas address;
+    # the issuer's and login URL's origins are allowed without being listed).
+    frame_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
 from jwcrypto.jwk import JWK
 from pylti1p3.deployment import Deployment
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
@@ -64,6 +66,7 @@ class PlatformFields:
     auth_login_url: str
     auth_token_url: str
     key_set_url: str
+    frame_origins: list[str] = field(default_factory=list)
 
 
 def platforms() -> list[LtiPlatform]:
@@ -88,19 +91,47 @@ def save_platform(fields: PlatformFields, by: User, existing: LtiPlatform | None
     db.session.flush()
     audit.record(by, "lti.platform", record, label=record.name, issuer=record.issuer, client_id=record.client_id)
     db.session.commit()
+    forget_framing_origins()
     return record
 
 
+def web_origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) address, or None."""
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("https", "http") and parts.netloc and "@" not in parts.netloc:
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+    return None
+
+
 def framing_origins() -> list[str]:
-    """Origins allowed to show Ondo in a frame: the registered platforms' own web addresses."""
+    """Origins allowed to show Ondo in a frame: the registered platforms' own web addresses (issuer, login URL
+    and the extra LMS addresses an admin listed)."""
     origins = set()
-    for issuer, login_url in db.session.execute(select(LtiPlatform.issuer, LtiPlatform.auth_login_url)
-                                                .where(LtiPlatform.active.is_(True))):
-        for url in (issuer, login_url):
-            parts = urlsplit(url)
-            if parts.scheme in ("https", "http") and parts.netloc:
-                origins.add(f"{parts.scheme}://{parts.netloc}")
+    for issuer, login_url, extra in db.session.execute(
+            select(LtiPlatform.issuer, LtiPlatform.auth_login_url, LtiPlatform.frame_origins)
+            .where(LtiPlatform.active.is_(True))):
+        for url in (issuer, login_url, *(extra or [])):
+            origin = web_origin(url)
+            if origin:
+                origins.add(origin)
     return sorted(origins)
+
+
+# Every HTML response names the framing origins in its CSP, so they are read at most once a minute per worker (and
+# at once in the worker where an admin saved a platform); a new LMS can frame Ondo a minute after it is registered.
+FRAMING_CACHE_SECONDS = 60
+
+
+def cached_framing_origins() -> tuple[str, ...]:
+    cache = current_app.extensions.setdefault("ondo_lti_framing", {"at": None, "origins": ()})
+    now = time.monotonic()
+    if cache["at"] is None or now - cache["at"] > FRAMING_CACHE_SECONDS:
+        cache["origins"], cache["at"] = tuple(framing_origins()), now
+    return cache["origins"]
+
+
+def forget_framing_origins() -> None:
+    current_app.extensions.pop("ondo_lti_framing", None)
 
 
 # ------------------------------------------------------------------------------------------------ Ondo's keys
@@ -386,6 +417,46 @@ def complete_launch(body: dict[str, Any], own_host: str) -> LaunchOutcome:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+# ------------------------------------------------------------------------------------------------ launches in frames
+
+WINDOW_TICKET_PREFIX = "ondo-window-"
+WINDOW_TICKET_SECONDS = 300
+
+
+def new_window_ticket(user: User, path: str) -> str:
+    """A single-use, five-minute ticket that lets the person just launched continue in a new window when their
+    browser kept no cookie in the LMS's frame."""
+    ticket = secrets.token_urlsafe(32)
+    db.session.add(LtiLaunchValue(key=WINDOW_TICKET_PREFIX + ticket, value={
+        "user_id": user.id, "session_version": user.session_version, "path": path},
+        expires_at=utcnow() + timedelta(seconds=WINDOW_TICKET_SECONDS)))
+    db.session.commit()
+    return ticket
+
+
+def peek_window_ticket(ticket: str) -> dict[str, Any] | None:
+    row = db.session.get(LtiLaunchValue, WINDOW_TICKET_PREFIX + ticket[:100])
+    if row is None or _aware(row.expires_at) <= utcnow():
+        return None
+    return dict(row.value)
+
+
+def use_window_ticket(ticket: str) -> tuple[User, str] | None:
+    """The account and landing path of a ticket, used up at once: of two requests with one ticket only the first
+    gets them. None for an unknown, used or expired ticket, or an account changed since (deactivated, logged out
+    everywhere)."""
+    value = peek_window_ticket(ticket)
+    if value is None:
+        return None
+    removed = db.session.execute(delete(LtiLaunchValue).where(
+        LtiLaunchValue.key == WINDOW_TICKET_PREFIX + ticket[:100], LtiLaunchValue.expires_at > utcnow())).rowcount
+    db.session.commit()
+    user = db.session.get(User, value["user_id"])
+    if not removed or user is None or not user.active or user.session_version != value["session_version"]:
+        return None
+    return user, value["path"]
 
 
 # ------------------------------------------------------------------------------------------------ deep linking

@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('auth_login_url', sa.String(length=500), nullable=False),
     sa.Column('auth_token_url', sa.String(length=500), nullable=False),
     sa.Column('key_set_url', sa.String(length=500), nullable=False),
+    sa.Column('frame_origins', sa.JSON(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lti_platforms')),
