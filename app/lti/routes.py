@@ -5,13 +5,14 @@ import logging
 import time
 from urllib.parse import urlsplit
 
+import jwt
 from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.exception import LtiException, LtiMessageValidationException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from app.extensions import csrf, limiter
@@ -38,6 +39,30 @@ REFUSALS = {
     "deep_link_needs_instructor": _l("Only instructors can choose Ondo modules for an LMS course."),
     "window_expired": _l("This link to continue the launch has expired or was used already."),
 }
+
+
+class OndoMessageLaunch(FlaskMessageLaunch):
+    """pylti1p3's launch, with one more way to check the OIDC state when the browser refused the state cookie (a
+    launch in an LMS frame whose browser blocks cookies there): the state must be one our login initiation issued
+    and not used before (it is used up now), and the id_token must be posted from a page of the LMS that claims to
+    have sent it (its Origin header among the registration's web addresses), so a page elsewhere cannot post a
+    token obtained by someone else into a victim's browser. The signature, nonce and every other check still run."""
+
+    def validate_state(self):
+        try:
+            return super().validate_state()
+        except LtiMessageValidationException:
+            state = self._get_request_param("state") or ""
+            origin = request.headers.get("Origin", "")
+            try:
+                issuer = jwt.decode(self._get_id_token(), options={"verify_signature": False}).get("iss", "")
+            except jwt.InvalidTokenError:
+                raise LtiMessageValidationException("State not found") from None
+            if not isinstance(issuer, str) or origin not in lti.platform_origins(issuer) \
+                    or not lti.use_login_state(state):
+                raise
+            log.info("LTI launch: state checked without its cookie (posted from %s)", origin)
+            return self
 
 
 def _tool_conf() -> lti.OndoToolConf:
@@ -68,7 +93,7 @@ def login():
 @csrf.exempt  # a form post from the LMS, signed by the platform: the id_token checks replace the CSRF token
 @limiter.limit("120 per minute")
 def launch():
-    message = FlaskMessageLaunch(FlaskRequest(), _tool_conf(), launch_data_storage=lti.DatabaseLaunchStorage())
+    message = OndoMessageLaunch(FlaskRequest(), _tool_conf(), launch_data_storage=lti.DatabaseLaunchStorage())
     message.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
     try:
         body = message.get_launch_data()

@@ -117,6 +117,23 @@ def framing_origins() -> list[str]:
     return sorted(origins)
 
 
+def platform_origins(issuer: str) -> set[str]:
+    """The web origins of the active registrations of one issuer (issuer, login URL, extra LMS addresses)."""
+    origins = set()
+    for login_url, extra in db.session.execute(select(LtiPlatform.auth_login_url, LtiPlatform.frame_origins)
+                                               .where(LtiPlatform.issuer == issuer, LtiPlatform.active.is_(True))):
+        for url in (issuer, login_url, *(extra or [])):
+            origin = web_origin(url)
+            if origin:
+                origins.add(origin)
+    return origins
+
+
+def use_login_state(state: str) -> bool:
+    """Was this OIDC state issued by our login initiation, and not used since? Uses it up (once only)."""
+    return DatabaseLaunchStorage().check_value("lti1p3-" + state[:200])
+
+
 # Every HTML response names the framing origins in its CSP, so they are read at most once a minute per worker (and
 # at once in the worker where an admin saved a platform); a new LMS can frame Ondo a minute after it is registered.
 FRAMING_CACHE_SECONDS = 60

@@ -7,9 +7,10 @@ import json
 import threading
 import time
 import uuid
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -38,6 +39,10 @@ class TestPlatform:
         self.failing = False  # True: the services answer 503, as an LMS under maintenance would
         self.tool_jwks = None  # a callable giving Ondo's published JWKS, to check its signed token requests
         self.tokens: set[str] = set()
+        # For browser launches: Ondo's address, who is signed in to the LMS, and the activity being opened.
+        self.tool_base = ""
+        self.browser_user: dict[str, Any] = {"sub": "user-1", "roles": [LEARNER]}
+        self.browser_target = ""
 
         class Handler(BaseHTTPRequestHandler):
             def _send(self, status: int, payload: Any = None, content_type: str = "application/json"):
@@ -52,9 +57,34 @@ class TestPlatform:
                 token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                 return token in platform.tokens
 
+            def _html(self, body: str):
+                data = f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Test LMS</title></head>" \
+                       f"<body>{body}</body></html>".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self):  # noqa: N802 (http.server's naming)
-                if self.path == "/jwks":
+                path, query = urlsplit(self.path).path, parse_qs(urlsplit(self.path).query)
+                if path == "/jwks":
                     return self._send(200, platform.jwks())
+                if path == "/course":  # an LMS course page showing the activity in an iframe, as Moodle does
+                    return self._html("<main><h1>CLIM101 in the LMS</h1><iframe title='Ondo activity' "
+                                      "src='/tool-launch' width='900' height='700'></iframe></main>")
+                if path == "/tool-launch":  # the LMS starts the OIDC login in the frame
+                    fields = platform.login_initiation(platform.browser_target, platform.browser_user["sub"])
+                    return self._html(platform.auto_post(platform.tool_base + "/lti/login", fields))
+                if path == "/auth":  # the OIDC authorisation endpoint: answers with the signed id_token
+                    asked = {key: values[0] for key, values in query.items()}
+                    if asked.get("client_id") != platform.client_id or asked.get("response_mode") != "form_post":
+                        return self._send(400, {"error": "invalid_request"})
+                    claims = platform.resource_link_claims(
+                        asked["nonce"], sub=platform.browser_user["sub"], roles=platform.browser_user["roles"],
+                        target_link_uri=platform.browser_target)
+                    return self._html(platform.auto_post(asked["redirect_uri"], {
+                        "state": asked["state"], "id_token": platform.sign(claims)}))
                 if self.path.startswith("/memberships"):
                     if platform.failing:
                         return self._send(503, {"error": "maintenance"})
@@ -115,6 +145,13 @@ class TestPlatform:
         token = uuid.uuid4().hex
         self.tokens.add(token)
         return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": form.get("scope")}
+
+    @staticmethod
+    def auto_post(action: str, fields: dict[str, str]) -> str:
+        """An LMS page that posts a form at once (LMSs do this with a script)."""
+        inputs = "".join(f"<input type='hidden' name='{escape(k)}' value='{escape(v)}'>" for k, v in fields.items())
+        return (f"<form method='post' action='{escape(action)}'>{inputs}<button>Continue</button></form>"
+                "<script>document.forms[0].submit()</script>")
 
     def registration(self) -> dict[str, Any]:
         """What the LMS admin gives Ondo's admin."""

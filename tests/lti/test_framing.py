@@ -3,6 +3,7 @@ partitioned SameSite=None cookie (and only then); when the browser keeps no cook
 new window, where a single-use ticket signs the person in."""
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -149,3 +150,42 @@ def test_a_ticket_is_void_after_the_account_logged_out_everywhere(app, client, p
     window = app.test_client()
     refused = window.get(response.headers["Location"] + "?window=1", headers=TOP)
     assert refused.status_code == 400 and "expired or was used already" in refused.get_data(as_text=True)
+
+
+def cookieless_launch(app, client, platform, origin: str | None, state: str | None = None, **claims):
+    """The frame's browser refused the state cookie: the id_token arrives from a client without it."""
+    auth = start_login(client, platform)
+    token = platform.sign(platform.resource_link_claims(auth["nonce"], **claims))
+    headers = {**FRAME, **({"Origin": origin} if origin else {})}
+    return app.test_client().post("/lti/launch", data={"state": state or auth["state"], "id_token": token},
+                                  csrf=False, headers=headers), auth
+
+
+def test_without_the_state_cookie_a_launch_posted_by_the_lms_itself_is_accepted_once(app, client, platform,
+                                                                                    sample_course, caplog):
+    caplog.set_level(logging.INFO, logger="app.lti.routes")
+    response, auth = cookieless_launch(app, client, platform, platform.base,
+                                       target_link_uri="http://localhost/courses/sample/reading")
+    assert response.status_code == 303 and "/lti/start/" in response.headers["Location"]
+    assert "state checked without its cookie" in caplog.text
+    # The same state cannot serve a second launch, even with a fresh nonce.
+    again = start_login(client, platform)
+    token = platform.sign(platform.resource_link_claims(again["nonce"]))
+    replay = app.test_client().post("/lti/launch", data={"state": auth["state"], "id_token": token}, csrf=False,
+                                    headers={**FRAME, "Origin": platform.base})
+    assert replay.status_code == 400
+
+
+@pytest.mark.parametrize("origin", [None, "null", "https://attacker.example", CANVAS.replace("canvas", "kanvas")])
+def test_without_the_state_cookie_a_launch_posted_from_elsewhere_is_refused(app, client, platform, sample_course,
+                                                                           caplog, origin):
+    response, _ = cookieless_launch(app, client, platform, origin)
+    assert response.status_code == 400 and "could not be verified" in response.get_data(as_text=True)
+    assert "State not found" in caplog.text
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.role == Role.STUDENT)) is None
+
+
+def test_an_extra_lms_address_may_post_the_launch(app, client, platform, sample_course):
+    response, _ = cookieless_launch(app, client, platform, CANVAS)
+    assert response.status_code == 303
