@@ -39,8 +39,12 @@ log = logging.getLogger(__name__)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-# LIS roles that make someone a teacher of the class; everyone else launches as a student.
-TEACHING_ROLES = ("#Instructor", "#Administrator", "#ContentDeveloper", "#Mentor", "#TeachingAssistant")
+# LIS context (course membership) roles that make someone a teacher of the class; everyone else launches as a
+# student. A Mentor (a parent or adviser who follows some learners) is not a teacher of the class.
+TEACHING_ROLES = frozenset({"Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant"})
+# Without any context role, an institution's or the LMS's own role decides (Instructor, Faculty, Administrator).
+INSTITUTION_TEACHING_ROLES = frozenset({"Instructor", "Faculty", "Administrator"})
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 # A retired key stays in the JWKS this long, for platforms that cached it (their caches last hours, not weeks).
 KEY_GRACE = timedelta(days=7)
 # Password hash of LTI-created accounts: not an Argon2 hash, so no password ever matches it.
@@ -335,9 +339,29 @@ class LaunchOutcome:
     target_path: str | None
 
 
+def _lis_role(role: Any) -> tuple[str, str]:
+    """("context" | "institution" | "system" | "other", role name) of a LIS role URI or short name. Sub-roles count
+    as their principal role (``membership/Instructor#TeachingAssistant`` is an Instructor role)."""
+    role = str(role)
+    if role.startswith(LIS + "membership"):
+        rest = role[len(LIS + "membership"):]
+        principal, _, name = rest.lstrip("/").partition("#")
+        return "context", principal or name
+    for kind in ("institution", "system"):
+        if role.startswith(f"{LIS}{kind}/person#"):
+            return kind, role.rsplit("#", 1)[1]
+    if "/" not in role and "#" not in role:  # short context role names ("Instructor"), as NRPS and LTI 1.1 use
+        return "context", role
+    return "other", role
+
+
 def role_from_claims(body: dict[str, Any]) -> Role:
-    roles = body.get(CLAIM + "roles") or []
-    return Role.TEACHER if any(str(r).endswith(TEACHING_ROLES) for r in roles) else Role.STUDENT
+    roles = [_lis_role(r) for r in body.get(CLAIM + "roles") or []]
+    context = {name for kind, name in roles if kind == "context"}
+    if context:
+        return Role.TEACHER if context & TEACHING_ROLES else Role.STUDENT
+    wider = {name for kind, name in roles if kind in ("institution", "system")}
+    return Role.TEACHER if wider & INSTITUTION_TEACHING_ROLES else Role.STUDENT
 
 
 def _display_name(body: dict[str, Any]) -> str:
