@@ -164,11 +164,14 @@ def register_lti_commands(app: Flask) -> None:
     @lti_group.command("push-scores")
     @click.option("--limit", default=500, show_default=True, help="Most scores sent in one run.")
     def push_scores(limit: int) -> None:
-        """Send queued quiz scores to LMS gradebooks; failures wait and are retried (run it from a timer)."""
-        from app.services import lti_scores
+        """Send queued quiz scores to LMS gradebooks; failures wait and are retried (run it from a timer). Also
+        deletes expired launch values (OIDC states, nonces, new-window tickets)."""
+        from app.services import lti, lti_scores
 
         report = lti_scores.push_scores(app.config["SECRET_KEY"], limit=limit)
-        click.echo(f"sent {report.sent}, failed {report.failed}, waiting {report.waiting}")
+        purged = lti.DatabaseLaunchStorage.purge_expired()
+        click.echo(f"sent {report.sent}, failed {report.failed}, waiting {report.waiting}; "
+                   f"{purged} expired launch values deleted")
         if report.failed:
             raise SystemExit(1)
 

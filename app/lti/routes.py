@@ -141,7 +141,10 @@ def start(ticket: str):
         lti.use_window_ticket(ticket)
         return redirect(waiting["path"], 303)
     if in_frame() and not request.args.get("window"):
-        return render_template("lti/new_window.html", url=url_for("lti.start", ticket=ticket, window=1))
+        page = current_app.make_response(render_template(
+            "lti/new_window.html", url=url_for("lti.start", ticket=ticket, window=1)))
+        page.headers["Cache-Control"] = "no-store"  # it holds the ticket
+        return page
     used = lti.use_window_ticket(ticket)
     if used is None:
         return _refuse("window_expired", "start: ticket used meanwhile or account changed")

@@ -123,3 +123,24 @@ def test_teacher_syncs_the_class_roster_from_the_lms(app, client, platform, samp
     platform.failing = True
     down = client.post(f"/teach/classes/{class_id}/lms-roster", follow_redirects=True)
     assert "The LMS did not send the roster" in down.get_data(as_text=True)
+
+
+def test_the_timer_command_sends_scores_reports_failures_and_clears_expired_launch_values(app, client, platform,
+                                                                                         sample_course):
+    from app.models import LtiLaunchValue
+
+    full_launch(client, platform, target_link_uri=QUIZ)
+    take_quiz(app, client)
+    with app.app_context():
+        db.session.add(LtiLaunchValue(key="lti1p3-nonce-old", value=True, expires_at=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    platform.failing = True
+    down = runner.invoke(args=["lti", "push-scores"])
+    assert down.exit_code == 1 and "sent 0, failed 1, waiting 1; 1 expired launch values deleted" in down.output
+    platform.failing = False
+    with app.app_context():
+        db.session.execute(LtiScore.__table__.update().values(next_try_at=utcnow()))
+        db.session.commit()
+    up = runner.invoke(args=["lti", "push-scores"])
+    assert up.exit_code == 0 and "sent 1, failed 0, waiting 0" in up.output and len(platform.scores) == 1
