@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.health import bp as health_bp
     from app.learn import bp as learn_bp
+    from app.lti import bp as lti_bp
     from app.teach import bp as teach_bp
 
     app.register_blueprint(health_bp)
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(teach_bp, url_prefix="/teach")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(lti_bp, url_prefix="/lti")
 
 
 def register_errorhandlers(app: Flask) -> None:

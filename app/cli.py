@@ -23,6 +23,7 @@ DEMO_ACCOUNTS = (
 
 def register(app: Flask) -> None:
     register_content_commands(app)
+    register_lti_commands(app)
 
     @app.cli.command("create-admin")
     @click.argument("email")
@@ -197,3 +198,23 @@ def register_content_commands(app: Flask) -> None:
     app.cli.add_command(quiz)
     app.cli.add_command(mail)
     app.cli.add_command(scenarios_group)
+
+
+def register_lti_commands(app: Flask) -> None:
+    lti_group = AppGroup("lti", help="LTI 1.3: scores to LMS gradebooks.")
+
+    @lti_group.command("push-scores")
+    @click.option("--limit", default=500, show_default=True, help="Most scores sent in one run.")
+    def push_scores(limit: int) -> None:
+        """Send queued quiz scores to LMS gradebooks; failures wait and are retried (run it from a timer). Also
+        deletes expired launch values (OIDC states, nonces, new-window tickets)."""
+        from app.services import lti, lti_scores
+
+        report = lti_scores.push_scores(app.config["SECRET_KEY"], limit=limit)
+        purged = lti.DatabaseLaunchStorage.purge_expired()
+        click.echo(f"sent {report.sent}, failed {report.failed}, waiting {report.waiting}; "
+                   f"{purged} expired launch values deleted")
+        if report.failed:
+            raise SystemExit(1)
+
+    app.cli.add_command(lti_group)

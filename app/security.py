@@ -57,9 +57,16 @@ def init_headers(app: Flask) -> None:
     def set_security_headers(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
+        ancestors = framing_origins(response)
+        if ancestors:
+            # LTI: registered LMS platforms may show Ondo's pages in their frames, and nobody else may.
+            # (X-Frame-Options cannot name origins; browsers follow frame-ancestors when both are sent.)
+            headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+                "frame-ancestors 'none'", "frame-ancestors " + " ".join(ancestors))
+        else:
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if current_app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
@@ -75,6 +82,21 @@ def _carries_a_form(response) -> bool:
     if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
         return False
     return b"<form" in response.get_data()
+
+
+def framing_origins(response) -> tuple[str, ...]:
+    """The web origins that may frame this response: the registered LMS platforms' for HTML pages, none for the
+    admin pages (nothing an LMS launch leads to) and for everything else."""
+    if response.mimetype != "text/html" or request.blueprint == "admin":
+        return ()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services import lti
+
+    try:
+        return lti.cached_framing_origins()
+    except SQLAlchemyError:  # the database is down or this request's transaction failed: frame nothing
+        return ()
 
 
 def roles_required(*roles: Role):

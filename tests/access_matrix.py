@@ -53,3 +53,7 @@ from tests.access_admin import ADMIN_ACCESS  # noqa: E402
 from tests.access_classes import CLASS_ACCESS  # noqa: E402
 
 ACCESS_TABLES.extend([CLASS_ACCESS, ADMIN_ACCESS])
+
+from tests.access_lti import LTI_ACCESS  # noqa: E402
+
+ACCESS_TABLES.append(LTI_ACCESS)

@@ -19,6 +19,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from app.content.sources import LEVELS, PRINCIPLES
 from app.forms import OndoForm, new_password_field
 from app.models import Role
+from app.services.lti import web_origin
 
 ROLE_LABELS = {Role.STUDENT: _l("Student"), Role.TEACHER: _l("Teacher"), Role.ADMIN: _l("Admin")}
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
@@ -118,3 +119,42 @@ class AuditFilterForm(OndoForm):
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+
+def _url_list_check(form, field):
+    if not (field.data or "").startswith(("https://", "http://")):
+        raise ValidationError(_l("Enter a full web address starting with https://."))
+
+
+class LtiPlatformForm(OndoForm):
+    """One LMS registration: what the university's LMS admin gives us."""
+
+    name = StringField(_l("Name (for you)"), validators=[InputRequired(), Length(max=120)],
+                       description=_l("For example: POSTECH Moodle."))
+    issuer = StringField(_l("Issuer (iss)"), validators=[InputRequired(), Length(max=255), _url_list_check])
+    client_id = StringField(_l("Client ID"), validators=[InputRequired(), Length(max=255)])
+    deployment_ids = TextAreaField(_l("Deployment IDs, one per line"), validators=[InputRequired(), Length(max=4000)])
+    auth_login_url = StringField(_l("Authentication request URL"),
+                                 validators=[InputRequired(), Length(max=500), _url_list_check])
+    auth_token_url = StringField(_l("Access token URL"), validators=[InputRequired(), Length(max=500), _url_list_check])
+    key_set_url = StringField(_l("Public keyset URL (JWKS)"),
+                              validators=[InputRequired(), Length(max=500), _url_list_check])
+    frame_origins = TextAreaField(
+        _l("Other web addresses of the LMS, one per line (optional)"), validators=[Optional(), Length(max=4000)],
+        description=_l("Pages at these addresses may show Ondo in a frame; the issuer's and the authentication "
+                       "request URL's addresses may already. For Canvas, add your school's Canvas address, "
+                       "for example https://canvas.university.ac.kr."))
+    submit = SubmitField(_l("Save platform"))
+
+    def deployment_list(self) -> list[str]:
+        return [line.strip() for line in (self.deployment_ids.data or "").splitlines() if line.strip()]
+
+    def validate_frame_origins(self, field) -> None:
+        for line in (field.data or "").splitlines():
+            if line.strip() and not web_origin(line):
+                raise ValidationError(_l("Not a web address: %(line)s. Enter one address starting with https:// "
+                                         "per line.", line=line.strip()[:80]))
+
+    def frame_origin_list(self) -> list[str]:
+        origins = [web_origin(line) for line in (self.frame_origins.data or "").splitlines() if line.strip()]
+        return list(dict.fromkeys(origin for origin in origins if origin))

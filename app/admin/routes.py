@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from app.admin import authoring, bp, users  # noqa: F401  (their routes register on import)
+from app.admin import authoring, bp, lti_platforms, users  # noqa: F401  (their routes register on import)
 from app.admin.audit_text import audit_sentence
 from app.admin.forms import AuditFilterForm
 from app.models import Role
@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "module.draft": _l("Draft saved"), "module.publish": _l("Published"), "module.rollback": _l("Rolled back"),
     "module.reorder": _l("Module moved"), "module.archive": _l("Module archived"),
     "module.restore": _l("Module restored"), "upload.create": _l("Image uploaded"),
+    "lti.platform": _l("LMS platform registered or changed"), "lti.rotate_key": _l("LTI signing key rotated"),
 }
 
 

@@ -12,7 +12,7 @@ from app.models import Assignment, AttemptAnswer, Module, ModuleText, QuizAttemp
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizResult, correct_answer_text, grade_quiz, shuffled_order
 from app.quizzes.review import Review
-from app.services import assessment, learning
+from app.services import assessment, learning, lti_scores
 
 
 class NoQuiz(Exception):
@@ -140,6 +140,7 @@ def submit(attempt: QuizAttempt, responses: dict) -> bool:
             misconceptions=graded.misconceptions, feedback_html=graded.feedback_html,
         ))
     learning.record_attempt(attempt.user_id, attempt.module_id, result.percent, result.passed)
+    lti_scores.queue_scores(attempt.user_id, attempt.module_id)  # LMS gradebooks, in this same transaction
     db.session.commit()
     return True
 

@@ -15,7 +15,7 @@ ACTIONS = (
     "user.create", "user.role", "user.deactivate", "user.reactivate", "user.reset_link",
     "course.create", "course.update", "course.show", "course.hide", "course.import", "course.export",
     "module.create", "module.draft", "module.publish", "module.rollback", "module.reorder",
-    "module.archive", "module.restore", "upload.create",
+    "module.archive", "module.restore", "upload.create", "lti.platform", "lti.rotate_key",
 )
 
 

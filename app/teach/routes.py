@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +14,7 @@ from app.i18n import answer_label, current_language
 from app.models import Module, Role
 from app.models.base import utcnow
 from app.security import roles_required
-from app.services import assessment, assignments, classes, prepost
+from app.services import assessment, assignments, classes, lti_scores, prepost
 from app.services.classes import ClassError, RosterError
 from app.services.learning import module_and_course, module_title
 from app.teach import bp
@@ -71,7 +71,8 @@ def class_page(class_id: int):
     items = assignments.class_items(school_class.id, current_language())
     return render_template("teach/class.html", school_class=school_class, teachers=classes.teachers_of(class_id),
                            students=classes.students_of(class_id), items=items, co_form=CoTeacherForm(),
-                           to_local=lambda value: _to_local(value, school_class))
+                           to_local=lambda value: _to_local(value, school_class),
+                           lms_roster=lti_scores.class_context(class_id) is not None)
 
 
 @bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
@@ -89,6 +90,25 @@ def edit_class(class_id: int):
             flash(_("Class details saved."), "success")
             return redirect(url_for("teach.class_page", class_id=class_id))
     return render_template("teach/class_form.html", form=form, school_class=school_class)
+
+
+@bp.route("/classes/<int:class_id>/lms-roster", methods=["POST"])
+@staff
+def sync_lms_roster(class_id: int):
+    """Names and Role Provisioning Services: bring the LMS course's members into the class."""
+    _class_or_404(class_id)
+    try:
+        report = lti_scores.sync_roster(class_id, current_app.config["SECRET_KEY"])
+    except LookupError:
+        abort(404)
+    except Exception:  # the LMS down or refusing: say so, change nothing
+        current_app.logger.warning("LMS roster sync failed for class %s", class_id, exc_info=True)
+        flash(_("The LMS did not send the roster. Try again later; nothing was changed."), "error")
+    else:
+        flash(_("Roster synced from the LMS: %(students)d students and %(teachers)d teachers added, "
+                "%(unchanged)d already in the class.", students=report.students_added,
+                teachers=report.teachers_added, unchanged=report.unchanged), "success")
+    return redirect(url_for("teach.class_page", class_id=class_id))
 
 
 @bp.route("/classes/<int:class_id>/code")
