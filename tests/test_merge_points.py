@@ -131,3 +131,58 @@ def test_wrong_passwords_on_a_deactivated_account_are_still_throttled(app, clien
     codes = [_login(client, student.email, "guess").status_code for _ in range(11)]
     assert codes == [200] * 10 + [429]
     assert _login(client, student.email).status_code == 429  # even the right one: it tells who is deactivated
+
+
+# --- answers never in the page before submission: typed feedback (issue 16) in a quiz with forms (issue 11) ------
+
+TYPED = """\
+### By how many ppm did CO₂ rise from 1960 to 2020?
+id: a-co2
+unit: ppm
+- number: 97 ± 8
+  feedback: Secret-right-number feedback.
+- wrong: 300 .. 1000
+  feedback: Secret-wrong-number feedback.
+  misconception: trace-gas-cannot-matter
+
+### Name the gas that plants take in (formula).
+id: a-gas
+- accept: CO2 | secretcarbonword
+  feedback: Secret-accept feedback.
+- wrong: secretoxygenword
+  feedback: Secret-wrong-text feedback.
+- wrong: *
+  feedback: Secret-catch-all feedback.
+"""
+
+
+@pytest.fixture
+def typed_forms_course(app, tmp_path):
+    import shutil
+
+    from app.services.course_sync import sync_courses
+
+    shutil.copytree(CHECKS, tmp_path / "courses")
+    for lang in ("en", "ko"):
+        path = tmp_path / "courses" / "checks" / f"00-diagnostic.{lang}.md"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("### By how many ppm" if lang == "en" else "### 1960년부터")
+        path.write_text(text[:start] + TYPED + "\n" + text[text.index("<!-- quiz form: B -->"):], encoding="utf-8")
+    with app.app_context():
+        sync_courses(tmp_path / "courses")
+
+
+def test_typed_answers_their_feedback_and_the_other_form_stay_out_of_the_pages(app, client, typed_forms_course):
+    student = make_user()
+    _as(client, student)
+    module_page = client.get(CHECK_PATH).get_data(as_text=True)
+    url = client.post(f"{CHECK_PATH}/quiz", data={"lang": "en"}).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Name the gas that plants take in" in page  # form A is what this student takes
+    secrets = ("Secret-", "secretcarbonword", "secretoxygenword", "97", "300", "misconception", "a tilt",
+               "When it is summer in Korea", "Methane is about 2 ppm", "photosynthesis", "explanation",
+               "Seasons come from the tilt", "Distance would give")
+    for secret in secrets:
+        assert secret not in page, secret
+        assert secret not in module_page, secret
+    assert "Why is it warmer in July" not in module_page  # no question of either form in the module's text
