@@ -2,6 +2,9 @@
 attempt numbers (issue 10), throttled login (issue 10) with the deactivated-account message (issue 16)."""
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -186,3 +189,19 @@ def test_typed_answers_their_feedback_and_the_other_form_stay_out_of_the_pages(a
         assert secret not in page, secret
         assert secret not in module_page, secret
     assert "Why is it warmer in July" not in module_page  # no question of either form in the module's text
+
+
+def test_the_progress_csv_keeps_a_hidden_score_hidden_too(app, client, checks_course):
+    _teacher, (student,), _ids = _class_with(app, 1)
+    _as(client, student)
+    url = client.post(f"{CHECK_PATH}/quiz", data={"lang": "en"}).headers["Location"]
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.public_id == url.rsplit("/", 1)[1]))
+        quiz = Quiz.from_dict(attempt.quiz_snapshot)
+    from app.quizzes import field_names
+    names = field_names(quiz)
+    client.post(url, data={names[q.id]: correct_response(q) for q in quiz.questions if q.type == "single"})
+    assert "%" not in client.get(url).get_data(as_text=True)  # the result page says only "sent"
+    rows = list(csv.reader(io.StringIO(client.get("/my/progress.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][5] == "Best score (%)"
+    assert rows[1][5] == "" and rows[1][6] == "1"  # the attempt is counted, its score not shown

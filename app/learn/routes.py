@@ -230,10 +230,14 @@ def attempt(public_id: str):
 def progress_csv():
     rows = [[_("Course"), _("Module"), _("First visit"), _("Last visit"), _("Completed"), _("Best score (%)"),
              _("Attempts")]]
-    for course, module, text, progress in learning.progress_rows(current_user.id, current_language()):
+    progress_rows = learning.progress_rows(current_user.id, current_language())
+    # A quiz whose review options keep the score from students (a diagnostic) keeps it out of the CSV too.
+    hidden = learning.score_hidden_modules([module.id for _c, module, _t, _p in progress_rows])
+    for course, module, text, progress in progress_rows:
+        best = "" if progress.best_percent is None or module.id in hidden else round(progress.best_percent, 1)
         rows.append([course.in_language("title", current_language()), text.title if text else module.slug,
                      _iso(progress.first_visit_at), _iso(progress.last_visit_at), _iso(progress.completed_at),
-                     "" if progress.best_percent is None else round(progress.best_percent, 1), progress.attempts])
+                     best, progress.attempts])
     return csv_download(rows, "ondo-progress.csv")
 
 
