@@ -205,3 +205,25 @@ def test_the_progress_csv_keeps_a_hidden_score_hidden_too(app, client, checks_co
     rows = list(csv.reader(io.StringIO(client.get("/my/progress.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][5] == "Best score (%)"
     assert rows[1][5] == "" and rows[1][6] == "1"  # the attempt is counted, its score not shown
+
+
+def test_released_results_reach_only_the_students_of_that_assignment(app, client, checks_course):
+    teacher, (mine,), ids = _class_with(app, 1)
+    _other_teacher, (theirs,), _other_ids = _class_with(app, 1)
+    loner = make_user()  # takes the check without any class
+    urls = {}
+    for student in (mine, theirs, loner):
+        _as(client, student)
+        url = client.post(f"{CHECK_PATH}/quiz", data={"lang": "en"}).headers["Location"]
+        client.post(url, data={})
+        urls[student.id] = url
+    _as(client, teacher)
+    client.post(f"/teach/classes/{ids['class_id']}/assignments/{ids['assignment_id']}/release", data={"release": "1"})
+    for student, shown in ((mine, True), (theirs, False), (loner, False)):
+        _as(client, student)
+        page = client.get(urls[student.id]).get_data(as_text=True)
+        assert ("Score: 0 of 3" in page) is shown, student.name
+        assert ("Your answers were sent. Thank you!" in page) is not shown
+        # another student's result page does not exist for them
+        others = [u for s, u in urls.items() if s != student.id]
+        assert all(client.get(u).status_code == 404 for u in others)
