@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 
 from app.downloads import csv_download
 from app.extensions import csrf, db
@@ -197,7 +198,17 @@ def attempt(public_id: str):
             return redirect(url_for("auth.login", next=back, kept=1 if key else None), 303)
         return current_app.login_manager.unauthorized()
     if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
-        csrf.protect()
+        try:
+            csrf.protect()
+        except CSRFError:
+            # Logged in again in another tab after the session ended: a new session, so this page's token is stale.
+            # Keep the student's own answers and show them back to be checked and sent; nothing is submitted.
+            key = None
+            if attempts.attempt_of(current_user.id, public_id) is not None:
+                key = pending_answers.keep(public_id, request.form, current_app.config["PENDING_ANSWERS_MAX_AGE"])
+            if key is None:
+                raise
+            return redirect(url_for("learn.attempt", public_id=public_id, kept=key), 303)
     attempt = attempts.attempt_of(current_user.id, public_id) or abort(404)
     module, course = learning.module_and_course(attempt.module_id)
     if attempt.status == "submitted":
