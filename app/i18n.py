@@ -55,6 +55,11 @@ def init_templates(app: Flask) -> None:
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
+    @app.template_filter("points")
+    def points(value) -> str:
+        """A score to two decimals without trailing zeros: 10.05, 2.5, 3 (a plain replace of '.0' made 10.05 '105')."""
+        return f"{round(float(value or 0), 2):.2f}".rstrip("0").rstrip(".")
+
     app.add_template_global(answer_label)
     app.add_template_global(misconception_name)
 

@@ -1,8 +1,6 @@
 """The migrations build exactly the models, and can be undone and redone."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import inspect
 
@@ -24,31 +22,33 @@ def test_school_day_migration_repairs_attempts_left_by_old_races(app, sample_cou
     from sqlalchemy import JSON, column, insert, select, table
 
     from app.models import Module, ModuleProgress, QuizAttempt
+    from app.models.base import utcnow
     from tests.conftest import make_user
 
+    # The tables as they were at 0005: the models' tables would also write columns added by later migrations.
+    old_attempts = table("quiz_attempts", *(column(name) for name in (
+        "public_id", "user_id", "module_id", "lang", "number", "status", "started_at")),
+        *(column(name, JSON) for name in ("quiz_snapshot", "question_order", "choice_orders")))
+    old_progress = table("module_progress", *(column(name) for name in (
+        "user_id", "module_id", "attempts", "marked_complete")))
     student = make_user()
     with app.app_context():
         module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
         downgrade(revision="0005_inline_checks")
-        common = {"user_id": student.id, "module_id": module_id, "lang": "en", "quiz_snapshot": {},
-                  "question_order": [], "choice_orders": {}}
-        # The table as it was at 0005 (later migrations add columns the current model would try to fill).
-        old_attempts = table("quiz_attempts", column("public_id"), column("user_id"), column("module_id"),
-                             column("lang"), column("number"), column("status"), column("quiz_snapshot", JSON),
-                             column("question_order", JSON), column("choice_orders", JSON), column("started_at"))
-        common["started_at"] = datetime.now(UTC)
-        db.session.execute(insert(old_attempts), [
-            {**common, "public_id": "a" * 32, "number": 1, "status": "submitted"},
-            {**common, "public_id": "b" * 32, "number": 1, "status": "submitted"},
-            {**common, "public_id": "c" * 32, "number": 2, "status": "in_progress"},
-            {**common, "public_id": "d" * 32, "number": 2, "status": "in_progress"},
-        ])
-        old_progress = table("module_progress", column("user_id"), column("module_id"), column("attempts"),
-                             column("marked_complete"))
-        db.session.execute(insert(old_progress), [
-            {"user_id": student.id, "module_id": module_id, "attempts": 1, "marked_complete": False}])
-        db.session.commit()
-        upgrade()
+        try:
+            common = {"user_id": student.id, "module_id": module_id, "lang": "en", "quiz_snapshot": {},
+                      "question_order": [], "choice_orders": {}, "started_at": utcnow()}
+            db.session.execute(insert(old_attempts), [
+                {**common, "public_id": "a" * 32, "number": 1, "status": "submitted"},
+                {**common, "public_id": "b" * 32, "number": 1, "status": "submitted"},
+                {**common, "public_id": "c" * 32, "number": 2, "status": "in_progress"},
+                {**common, "public_id": "d" * 32, "number": 2, "status": "in_progress"},
+            ])
+            db.session.execute(insert(old_progress), [
+                {"user_id": student.id, "module_id": module_id, "attempts": 1, "marked_complete": False}])
+            db.session.commit()
+        finally:
+            upgrade()  # whatever happened, the next tests find the whole schema
         rows = db.session.execute(select(QuizAttempt.public_id, QuizAttempt.number, QuizAttempt.status)
                                   .order_by(QuizAttempt.number)).all()
         counted = db.session.scalar(select(ModuleProgress.attempts))

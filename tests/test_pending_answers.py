@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import PendingAnswers, User
+from app.models import PendingAnswers, QuizAttempt, User
 from app.models.base import utcnow
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import CSRF_RE, PASSWORD, make_user
 from tests.test_quiz_flow import _answers, _attempt, _start
 
 LONG = "carbon dioxide " + "x" * 20_000  # a long answer, far beyond what any cookie can hold
@@ -103,3 +103,18 @@ def test_kept_answers_with_a_nul_byte_are_kept_without_it_on_both_databases(app,
     back = client.post(response.headers["Location"], data={"email": student.email, "password": PASSWORD})
     page = client.get(back.headers["Location"]).get_data(as_text=True)
     assert "Your answers were kept" in page and "carbon dioxide" in page
+def test_answers_sent_from_the_old_tab_after_logging_in_again_in_another_are_kept(app, client, sample_course):
+    # The session ended; the student logged in again in a new tab (a new session, so a new form token) and then
+    # pressed "Submit answers" in the quiz tab, whose token belonged to the old session.
+    student, url, answers = _logged_in_student_with_attempt(app, client)
+    old_token = CSRF_RE.search(client.get(url).get_data(as_text=True)).group(1)
+    answers["q_q_co2_name"] = "kept across the new login"
+    _end_session_elsewhere(app, student.id)
+    client.post("/auth/login", data={"email": student.email, "password": PASSWORD})
+    response = client.post(url, data={**answers, "csrf_token": old_token})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your answers were kept" in page and "kept across the new login" in page
+    with app.app_context():  # nothing was sent on the student's behalf: they check and send
+        assert db.session.scalar(select(QuizAttempt.status).where(QuizAttempt.public_id == url.rsplit("/", 1)[1])) \
+            == "in_progress"

@@ -278,3 +278,16 @@ def test_result_links_back_to_the_section_that_teaches_the_question(app, client,
     page = client.get(url).get_data(as_text=True)
     assert 'href="/courses/sample/quiz?lang=en#c-greenhouse-gases"' in page
     assert "Reread: Greenhouse gases" in page
+
+
+def test_fractional_scores_are_printed_as_numbers(app, client, login_as, sample_course):
+    # Partial credit (credit: 5 on a typed answer, partial multiple response) gives scores such as 10.05.
+    login_as("student")
+    url = _start(client)
+    client.post(url, data=_answers(_attempt(app, url)))
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.public_id == url.rsplit("/", 1)[1]))
+        attempt.score, attempt.max_score, attempt.percent = 10.05, 20.0, 50.25
+        db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Score: 10.05 of 20 (50%)" in page

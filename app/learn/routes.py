@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from app.downloads import csv_download
@@ -234,7 +235,17 @@ def attempt(public_id: str):
             return redirect(url_for("auth.login", next=back, kept=1 if key else None), 303)
         return current_app.login_manager.unauthorized()
     if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
-        csrf.protect()
+        try:
+            csrf.protect()
+        except CSRFError:
+            # Logged in again in another tab after the session ended: a new session, so this page's token is stale.
+            # Keep the student's own answers and show them back to be checked and sent; nothing is submitted.
+            key = None
+            if attempts.attempt_of(current_user.id, public_id) is not None:
+                key = pending_answers.keep(public_id, request.form, current_app.config["PENDING_ANSWERS_MAX_AGE"])
+            if key is None:
+                raise
+            return redirect(url_for("learn.attempt", public_id=public_id, kept=key), 303)
     attempt = attempts.attempt_of(current_user.id, public_id) or abort(404)
     module, course = learning.module_and_course(attempt.module_id)
     if attempt.status == "submitted":
@@ -286,10 +297,14 @@ def attempt(public_id: str):
 def progress_csv():
     rows = [[_("Course"), _("Module"), _("First visit"), _("Last visit"), _("Completed"), _("Best score (%)"),
              _("Attempts")]]
-    for course, module, text, progress in learning.progress_rows(current_user.id, current_language()):
+    progress_rows = learning.progress_rows(current_user.id, current_language())
+    # A quiz whose review options keep the score from students (a diagnostic) keeps it out of the CSV too.
+    hidden = learning.score_hidden_modules([module.id for _c, module, _t, _p in progress_rows])
+    for course, module, text, progress in progress_rows:
+        best = "" if progress.best_percent is None or module.id in hidden else round(progress.best_percent, 1)
         rows.append([course.in_language("title", current_language()), text.title if text else module.slug,
                      _iso(progress.first_visit_at), _iso(progress.last_visit_at), _iso(progress.completed_at),
-                     "" if progress.best_percent is None else round(progress.best_percent, 1), progress.attempts])
+                     best, progress.attempts])
     return csv_download(rows, "ondo-progress.csv")
 
 

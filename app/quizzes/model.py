@@ -160,6 +160,7 @@ class Question:
         """Every misconception tag a wrong answer to this question can show, once each."""
         tags = [self.misconception] if self.misconception else []
         tags += [c.misconception for c in self.choices if c.misconception]
+        tags += [k.misconception for k in self.known_answers if k.misconception]  # "- wrong: ..." typed answers
         return list(dict.fromkeys(tags))
 
     @property

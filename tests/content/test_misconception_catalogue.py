@@ -68,6 +68,15 @@ def test_a_tag_missing_from_the_catalogue_is_an_error_at_the_question_line(tmp_p
             "misconceptions.yml: add it there with a name in each language") in problems
 
 
+
+def test_a_tag_on_a_typed_wrong_answer_missing_from_the_catalogue_is_an_error_too(tmp_path: Path) -> None:
+    quiz = QUIZ + "\n### Which gas matters most?\nid: q-gas\n- accept: CO2\n- wrong: methane\n" \
+                  "  misconception: methane-main-driver\n"
+    problems = _course(tmp_path, CATALOGUE, quiz)
+    assert [(name, message) for name, _line, severity, message in problems if severity == "error"] == [
+        (name, "misconception tag 'methane-main-driver' is not in misconceptions.yml: add it there with a name in "
+               "each language") for name in ("01-intro.en.md", "01-intro.ko.md")]
+
 def test_an_unused_entry_is_a_warning_at_its_line(tmp_path: Path) -> None:
     extra = CATALOGUE + CATALOGUE.replace("seasons-from-sun-distance", "sun-causes-recent-warming")
     assert ("misconceptions.yml", 6, "warning", "'sun-causes-recent-warming' is in the catalogue but no quiz uses it"

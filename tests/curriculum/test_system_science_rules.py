@@ -246,6 +246,10 @@ def test_diagnostic_gives_nothing_away_and_covers_every_module(lang):
     quiz = mod.meta["quiz"]
     assert quiz["pass_mark"] == 0 and quiz["reveal"] == "never" and quiz["shuffle_questions"] is False
     assert quiz["attempts"] == "unlimited", "students take the same check before and after the course"
+    # `reveal: never` alone still shows correctness and the score right after sending (issue 11's mapping), which
+    # would tell students which items they missed before they sit the same check again
+    assert quiz.get("review") == dict.fromkeys(("correctness", "points", "answers", "feedback", "score"),
+                                               "after_release"), f"{where(mod)}: results shown before release"
     ids = [q.id for q in mod.questions]
     for number in range(1, len(CONTENT_MODULES) + 1):
         assert any(i.startswith(f"diag-m{number}-") for i in ids), f"{where(mod)}: no item for module {number}"

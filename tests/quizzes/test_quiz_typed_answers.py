@@ -174,3 +174,11 @@ def test_gift_import_grades_weights_as_moodle_and_reports_what_is_simplified(typ
     assert any("SA5" in n and "'Carbon*'" in n and "wildcard" in n for n in notes)
     assert any("SA6" in n and "-50%" in n for n in notes)
     assert not typed["conversion"].skipped
+
+
+def test_a_misconception_on_a_typed_wrong_answer_counts_as_tested_by_the_question() -> None:
+    # The pre/post report counts a misconception only among students whose form tests it, the catalogue lint
+    # checks each tag a question can show, and the forms must test the same tags: all read misconception_tags.
+    assert one(GAS).misconception_tags == ["other-gas", "methane-main-driver"]
+    assert one(WARMING.replace("scenario for 2100, not what has happened.",
+                               "scenario.\n  misconception: future-is-now")).misconception_tags == ["future-is-now"]
