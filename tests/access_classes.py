@@ -37,8 +37,6 @@ CLASS_ACCESS: list[tuple[str, str, str, dict]] = [
     ("teach.learning_gain", "GET", "/teach/classes/{class_id}/gain/{module_id}", STAFF_OF_CLASS),
     # every teacher may open it, and sees only the students of the classes they teach (tested in test_classes)
     ("teach.all_classes_analysis", "GET", "/teach/analysis/{module_id}", ANY_TEACHER),
-    ("teach.all_classes_analysis", "GET", "/teach/analysis/{module_id}",
-     {**STAFF_OF_CLASS, "owner": 403, "co_teacher": 403, "other_teacher": 403}),
     # A class that does not come from an LMS has no roster to sync: 404 for its staff too.
     ("teach.sync_lms_roster", "POST", "/teach/classes/{class_id}/lms-roster",
      {**STAFF_OF_CLASS, "owner": 404, "co_teacher": 404, "admin": 404}),

@@ -241,7 +241,11 @@ def attempt(public_id: str):
             # Logged in again in another tab after the session ended: a new session, so this page's token is stale.
             # Keep the student's own answers and show them back to be checked and sent; nothing is submitted.
             key = None
-            if attempts.attempt_of(current_user.id, public_id) is not None:
+            origin = request.headers.get("Origin")
+            same_site = origin is None or origin == request.host_url.rstrip("/")
+            # Only for a post from our own page: another site (an LMS frame keeps a SameSite=None cookie) must not
+            # plant answers for the student to send.
+            if same_site and attempts.attempt_of(current_user.id, public_id) is not None:
                 key = pending_answers.keep(public_id, request.form, current_app.config["PENDING_ANSWERS_MAX_AGE"])
             if key is None:
                 raise
@@ -270,18 +274,21 @@ def attempt(public_id: str):
         form = form_class()
     problems = []
     if request.method == "POST":
+        saving = request.form.get("action") == "save"
         try:
             saved = attempts.save_answers(attempt, answer_pairs(form, request.form))
         except attempts.AnswersTooLarge:
-            abort(413)
-        if request.form.get("action") == "save":
+            saved = None  # an answer longer than any field takes: not kept; the form's errors below name it
+        if saving and saved is not None:
             if _wants_json():
                 return jsonify(saved=saved, answered=answered_count(quiz, form), total=len(quiz.questions),
                                answered_text=_answered_text(quiz, form))
             flash(_("Your answers are saved. You can come back to them here, in another tab or on another device."),
                   "success")
             return redirect(url_for("learn.attempt", public_id=public_id), 303)
-        if form.validate():
+        if saving and _wants_json():
+            return jsonify(saved=False, reason="too_long"), 422
+        if form.validate() and not saving:
             submitted = attempts.submit(attempt, responses_from_form(quiz, form))
             if not submitted:
                 flash(_("This attempt was already sent; here is its result."), "info")
