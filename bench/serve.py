@@ -231,7 +231,8 @@ class Load:
 
 
 def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> Load:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency", "-H", "Host: 127.0.0.1"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency",
+               "-H", "Host: 127.0.0.1"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
