@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.database import dialect_insert
 from app.extensions import db
@@ -78,6 +78,14 @@ def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
             ).on_conflict_do_nothing().returning(QuizAttempt.id))
         db.session.commit()
         if attempt_id is not None:
+            # The limit above was read before the insert. A submit that committed in between (it must have, or
+            # the attempt it closed would still be open and this insert would have done nothing) may have used
+            # the last attempt: read again now that the new attempt exists, and take it back if so.
+            if attempts_left(user_id, module.id, quiz) == 0:
+                db.session.execute(delete(QuizAttempt).where(QuizAttempt.id == attempt_id,
+                                                             QuizAttempt.status == "in_progress"))
+                db.session.commit()
+                raise AttemptsExhausted()
             return db.session.get(QuizAttempt, attempt_id)
     raise RuntimeError("could not start an attempt after five tries")  # only if the database is thrashing
 

@@ -7,6 +7,8 @@
     var explorer = form.closest(".scenario-explorer");
     var params = new URLSearchParams(new FormData(form));
     var url = form.getAttribute("action").split("#")[0] + "?" + params.toString();
+    // Only the newest answer counts: two quick changes send two requests, which may come back in either order.
+    var ticket = (explorer.ondoRequests = (explorer.ondoRequests || 0) + 1);
     explorer.setAttribute("aria-busy", "true");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) {
@@ -14,6 +16,7 @@
         return response.text();
       })
       .then(function (html) {
+        if (ticket !== explorer.ondoRequests) { return; }  // a newer change is on its way
         var page = new DOMParser().parseFromString(html, "text/html");
         var selector = '.scenario-explorer[data-scenario="' + explorer.dataset.scenario + '"]';
         var fresh = page.querySelector(selector);
@@ -27,8 +30,10 @@
         });
         history.replaceState(null, "", url + "#" + explorer.parentElement.id);
       })
-      .catch(function () { form.submit(); })  // fall back to the plain form
-      .finally(function () { explorer.removeAttribute("aria-busy"); });
+      .catch(function () { if (ticket === explorer.ondoRequests) { form.submit(); } })  // fall back to the form
+      .finally(function () {
+        if (ticket === explorer.ondoRequests) { explorer.removeAttribute("aria-busy"); }
+      });
   }
   document.querySelectorAll(".scenario-form").forEach(function (form) {
     form.addEventListener("change", function () { update(form); });
