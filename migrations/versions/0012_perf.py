@@ -1,0 +1,27 @@
+"""Performance: a content version per course, changed whenever its course, modules or texts change.
+
+Web workers cache a course's outline and module texts and compare this token once per request.
+
+Revision ID: 0012_perf
+Revises: 0007_assessment
+Create Date: 2026-12-01 06:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0012_perf'
+down_revision = '0007_assessment'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.String(length=32), nullable=False, server_default=''))
+
+
+def downgrade():
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.drop_column('version')
