@@ -26,12 +26,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    import click
+
     from app import database, i18n, security
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    # Migrations are for the `flask` command and the tests; a web worker (gunicorn, no click context) skips
+    # Flask-Migrate and with it Alembic, Mako and Pygments (~10 MB per worker).
+    if click.get_current_context(silent=True) is not None or app.testing or app.config.get("LOAD_MIGRATIONS"):
+        migrate().init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
