@@ -44,6 +44,8 @@ class Course(Base):
     # A new random token whenever the course, one of its modules or one of their texts changes (set by a session
     # hook in app/services/course_cache.py): web workers compare it once per request to keep their cached copy.
     version: Mapped[str] = mapped_column(String(32), default=new_version, server_default="")
+    # `flask courses sync` skips parsing when the course files, the renderer code and its libraries hash the same.
+    files_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     modules: Mapped[list[Module]] = relationship(back_populates="course", lazy="raise", order_by="Module.position")
 

@@ -1,4 +1,5 @@
-"""Performance: a content version per course, changed whenever its course, modules or texts change.
+"""Performance: a content version per course, changed whenever its course, modules or texts change; the
+fingerprint of the course files it was last synced from.
 
 Web workers cache a course's outline and module texts and compare this token once per request.
 
@@ -20,8 +21,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.String(length=32), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('files_hash', sa.String(length=64), nullable=False, server_default=''))
 
 
 def downgrade():
     with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.drop_column('files_hash')
         batch_op.drop_column('version')
