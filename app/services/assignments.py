@@ -137,7 +137,9 @@ class AssignedItem:
 
 
 def _items(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
-    """Titles and module lists of assigned items, in a fixed number of queries."""
+    """Titles and module lists of assigned items, in a fixed number of queries (none without assignments)."""
+    if not assignments:
+        return []
     course_ids = {a.course_id for a in assignments if a.course_id}
     module_ids = {a.module_id for a in assignments if a.module_id}
     course_modules = db.session.scalars(select(Module).where(Module.course_id.in_(course_ids),
