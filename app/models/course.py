@@ -115,6 +115,8 @@ def _renew_course_versions(session: Session, _context, _instances) -> None:
     course_ids: set[int] = set()
     module_ids: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, Course | Module | ModuleText):
+            continue
         if obj in session.dirty and not session.is_modified(obj):
             continue
         if isinstance(obj, Course) and obj.id is not None:
