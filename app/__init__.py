@@ -26,23 +26,28 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    import click
-
     from app import database, i18n, security
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
     database.configure_engine(app)
-    # Migrations are for the `flask` command and the tests; a web worker (gunicorn, no click context) skips
-    # Flask-Migrate and with it Alembic, Mako and Pygments (~10 MB per worker).
-    if click.get_current_context(silent=True) is not None or app.testing or app.config.get("LOAD_MIGRATIONS"):
-        migrate().init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    # Flask-Migrate imports Alembic, Mako and Pygments (~10 MB, a quarter of a second): the tests get it now, the
+    # `flask db` commands when they run (app/cli.py), web workers and `flask courses sync` never.
+    if app.testing or app.config.get("LOAD_MIGRATIONS"):
+        init_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     security.init_login(app, login_manager)
     security.init_headers(app)
     i18n.init_templates(app)
+
+
+def init_migrations(app: Flask) -> None:
+    from app.extensions import db, migrate
+
+    if "migrate" not in app.extensions:
+        migrate().init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
 
 def register_blueprints(app: Flask) -> None:
