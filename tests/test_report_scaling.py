@@ -87,6 +87,8 @@ def test_gradebook_and_item_analysis_take_the_same_queries_for_5_and_1000_studen
             assert f"{round(100 * ((size + 1) // 2) / size)}% correct" in text
         else:
             assert text.count("<tr><th scope=\"row\">") == size + 1  # the students and the totals row
+            assert '<td class="cell-completed">Completed<br>75%</td>' in text
+            assert '<td class="cell-in_progress">In progress<br>25%</td>' in text
         counts.append(len(statements))
         client.post("/auth/logout")
     assert counts[0] == counts[1], counts
