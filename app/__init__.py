@@ -39,12 +39,15 @@ def check_production_config(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import assets, database, i18n, request_log, security
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager
 
     request_log.init_request_log(app)  # first, so every later hook and error has the request id
     db.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    # Flask-Migrate imports Alembic, Mako and Pygments (~10 MB, a quarter of a second): the tests get it now, the
+    # `flask db` commands when they run (app/cli.py), web workers and `flask courses sync` never.
+    if app.testing or app.config.get("LOAD_MIGRATIONS"):
+        init_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -52,6 +55,13 @@ def register_extensions(app: Flask) -> None:
     security.init_headers(app)
     i18n.init_templates(app)
     assets.init_assets(app)
+
+
+def init_migrations(app: Flask) -> None:
+    from app.extensions import db, migrate
+
+    if "migrate" not in app.extensions:
+        migrate().init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
 
 def register_blueprints(app: Flask) -> None:

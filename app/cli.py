@@ -5,8 +5,8 @@ import secrets
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, g
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.models import Role
@@ -21,9 +21,45 @@ DEMO_ACCOUNTS = (
 )
 
 
+class MigrationCommands(click.Group):
+    """Stands in for Flask-Migrate's `flask db` group and loads it (with Alembic) only when a `db` command runs."""
+
+    app: Flask
+
+    def _group(self) -> click.Group:
+        from flask_migrate.cli import db as migrations
+
+        from app import init_migrations
+
+        init_migrations(self.app)
+        return migrations
+
+    def list_commands(self, ctx):
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._group().get_command(ctx, name)
+
+
+def migration_commands(app: Flask) -> click.Group:
+    # The same options as flask_migrate.cli.db, which its subcommands read from g.
+    @click.group("db", cls=MigrationCommands, help="Perform database migrations (Flask-Migrate).")
+    @click.option("-d", "--directory", default=None, help="Migration script directory (default is 'migrations')")
+    @click.option("-x", "--x-arg", multiple=True, help="Additional arguments consumed by custom env.py scripts")
+    @with_appcontext
+    def db_group(directory, x_arg):
+        g.directory = directory
+        g.x_arg = x_arg
+
+    db_group.app = app
+    return db_group
+
+
 def register(app: Flask) -> None:
     register_content_commands(app)
     register_lti_commands(app)
+    if "db" not in app.cli.commands:
+        app.cli.add_command(migration_commands(app))
 
     @app.cli.command("create-admin")
     @click.argument("email")

@@ -1,6 +1,8 @@
 """Admin: courses and modules edited in the browser, uploads, history, export and import."""
 from __future__ import annotations
 
+import importlib
+
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,7 +26,22 @@ from app.learn import scenarios as scenario_explorers
 from app.learn.routes import quiz_labels
 from app.models import Role
 from app.security import roles_required
-from app.services import audit, authoring, course_archive, uploads
+from app.services import audit, uploads
+
+
+class _ImportedOnUse:
+    """A module imported on first attribute access: authoring and zip import need the Markdown renderer, and web
+    workers that never open the editor should not carry it (python-markdown, pymdown-extensions, nh3)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+authoring = _ImportedOnUse("app.services.authoring")
+course_archive = _ImportedOnUse("app.services.course_archive")
 
 
 def _authoring_message(code: str) -> str:

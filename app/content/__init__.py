@@ -4,20 +4,27 @@ Pure Python on purpose (no Flask, no database): ``flask courses lint`` and ``fla
 these functions, and tests use them like a small library.
 """
 
-from app.content.charts import ChartSpec, chart_labels, parse_chart_spec, render_chart
-from app.content.datasets import Dataset, DatasetStore
-from app.content.loader import lint_course_tree, parse_course_tree, resolve_course_path, sorted_problems
-from app.content.problems import CourseFormatError, Problem
-from app.content.render import (
-    RENDERER_VERSION,
-    RenderedHtml,
-    RenderedModule,
-    TocEntry,
-    render_markdown,
-    render_module,
-    sanitize_html,
-)
-from app.content.sources import CourseSource, ModuleSource
+import importlib
+
+# Where each public name lives. Imported on first use (PEP 562), so a web worker that only needs, say, the
+# misconception catalogue does not load python-markdown, Pygments and nh3 with it: pages serve stored HTML.
+_WHERE = {
+    "ChartSpec": "charts", "chart_labels": "charts", "parse_chart_spec": "charts", "render_chart": "charts",
+    "Dataset": "datasets", "DatasetStore": "datasets",
+    "lint_course_tree": "loader", "parse_course_tree": "loader", "resolve_course_path": "loader",
+    "sorted_problems": "loader",
+    "CourseFormatError": "problems", "Problem": "problems",
+    "RENDERER_VERSION": "render", "RenderedHtml": "render", "RenderedModule": "render", "TocEntry": "render",
+    "render_markdown": "render", "render_module": "render", "sanitize_html": "render",
+    "CourseSource": "sources", "ModuleSource": "sources",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"app.content.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'app.content' has no attribute {name!r}")
+
 
 __all__ = [
     "RENDERER_VERSION",

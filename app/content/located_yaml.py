@@ -19,6 +19,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # recursively, so 500 levels raised RecursionError; aliases can expand exponentially (a 419-byte "billion
 # laughs" took 17 s per preview). Both are refused before anything is built, as lint errors at their line.
 MAX_DEPTH = 20
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # PyYAML's wording for the slips authors make most, and what to do about them.
 _HINTS = {
     "mapping values are not allowed here": "; put a value that contains ': ' in quotes",
@@ -62,9 +63,12 @@ def load_mapping(
     try:
         if problem := _shape_problem(text, path, first_line):
             return None, [problem]
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, path, first_line)]
+        root = yaml.compose(text, Loader=_FAST_LOADER)  # libyaml keeps line marks too, at a tenth of the cost
+    except yaml.YAMLError:
+        try:  # the pure-Python parser words errors the way our hints expect
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            return None, [_yaml_problem(exc, path, first_line)]
     if root is None:
         return {}, []
     if not isinstance(root, yaml.MappingNode):

@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request, session
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from app.content.render import CHECK_MARKER_RE
 from app.forms import OndoForm
 from app.quizzes import QuestionResult, Quiz, grade_quiz, make_quiz_form, responses_from_form, shuffled_order
+from app.services.course_cache import split_body
 
 SESSION_KEY = "inline_check_result"
 
@@ -34,8 +33,7 @@ def _form_class(quiz: Quiz, seed: str, labels: dict[str, str]):
 
 def body_parts(body_html: str) -> list[str | int]:
     """The stored body split at check markers: HTML strings and check numbers, in reading order."""
-    pieces = CHECK_MARKER_RE.split(body_html)
-    return [int(piece) if index % 2 else Markup(piece) for index, piece in enumerate(pieces)]
+    return list(split_body(body_html))
 
 
 def build_checks(checks: list[dict], module_id: int, labels: dict[str, str]) -> dict[int, InlineCheck]:

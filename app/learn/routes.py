@@ -37,6 +37,7 @@ from app.quizzes import (
 from app.quizzes.text import MAX_ANSWER_LENGTH
 from app.security import roles_required, safe_next
 from app.services import assessment, assignments, attempts, classes, learning, pending_answers
+from app.services.course_cache import split_body
 from app.teach.messages import CLASS_ERRORS
 
 
@@ -113,8 +114,8 @@ def _course_or_404(course_slug: str):
 @bp.route("/courses/<course_slug>")
 @login_required
 def course(course_slug: str):
-    course = _course_or_404(course_slug)
-    outline = learning.course_outline(course, current_user.id, current_language())
+    found = learning.read_course(course_slug, current_user.id, current_language()) or abort(404)
+    course, outline = found
     return render_template("learn/course.html", course=course, outline=outline, lang=current_language(),
                            prerequisites=learning.course_prerequisites(outline),
                            progress=learning.outline_progress(outline))
@@ -130,24 +131,24 @@ def _module_or_404(course, module_slug: str):
 @bp.route("/courses/<course_slug>/<module_slug>")
 @login_required
 def module(course_slug: str, module_slug: str):
-    course = _course_or_404(course_slug)
-    module, renamed = _module_or_404(course, module_slug)
     lang = request.args.get("lang") if request.args.get("lang") in current_app.config["LANGUAGES"] else None
-    if renamed:
-        return redirect(url_for("learn.module", course_slug=course.slug, module_slug=module.slug, lang=lang), 301)
-    learning.record_visit(current_user.id, module.id, lang or current_language())
-    page = learning.module_page(course, module, current_user.id, lang or current_language())
-    quiz_info = None
-    if page.text.quiz is not None:
-        quiz = Quiz.from_dict(page.text.quiz)
-        quiz_info = {"questions": len(quiz.for_form(None).questions), "pass_mark": quiz.settings.pass_mark,
-                     "left": attempts.attempts_left(current_user.id, module.id, quiz)}
+    page = learning.read_module(course_slug, module_slug, current_user.id, lang or current_language()) or abort(404)
+    if isinstance(page, learning.RenamedModule):
+        return redirect(url_for("learn.module", course_slug=page.course.slug, module_slug=page.module.slug,
+                                lang=lang), 301)
+    quiz = page.text.quiz_summary
+    quiz_info = None if quiz is None else {"questions": quiz.questions, "pass_mark": quiz.pass_mark,
+                                           "left": page.attempts_left}
+    # Scenario explorers depend on the levers in the address, so a body with one is filled in per request; the
+    # others use the cached pieces as they are.
     body_html = scenarios.fill_scenarios(page.text.body_html, request.args, lang=lang,
-                                         base_url=url_for("learn.module", course_slug=course.slug,
-                                                          module_slug=module.slug))
+                                         base_url=url_for("learn.module", course_slug=page.course.slug,
+                                                          module_slug=page.module.slug))
+    has_scenarios = body_html != page.text.body_html
     return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language(),
-                           body_parts=checks.body_parts(body_html), has_scenarios=body_html != page.text.body_html,
-                           checks=checks.build_checks(page.text.checks, module.id, quiz_labels()))
+                           body_parts=split_body(body_html) if has_scenarios else page.text.parts,
+                           has_scenarios=has_scenarios,
+                           checks=checks.build_checks(page.text.checks, page.module.id, quiz_labels()))
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/checks/<int:number>", methods=["POST"])

@@ -1,13 +1,31 @@
 """Courses and modules as loaded from ``courses/`` (or edited by admins): the published text per language."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.models.base import Base, utcnow
+
+
+def new_version() -> str:
+    return secrets.token_hex(8)
 
 
 class Course(Base):
@@ -23,6 +41,11 @@ class Course(Base):
     position: Mapped[int] = mapped_column(Integer, default=1000)
     archived: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # A new random token whenever the course, one of its modules or one of their texts changes (set by a session
+    # hook in app/services/course_cache.py): web workers compare it once per request to keep their cached copy.
+    version: Mapped[str] = mapped_column(String(32), default=new_version, server_default="")
+    # `flask courses sync` skips parsing when the course files, the renderer code and its libraries hash the same.
+    files_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     modules: Mapped[list[Module]] = relationship(back_populates="course", lazy="raise", order_by="Module.position")
 
@@ -80,3 +103,34 @@ class ModuleText(Base):
     edited_in_browser_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     module: Mapped[Module] = relationship(back_populates="texts", lazy="raise")
+
+
+@event.listens_for(Session, "before_flush")
+def _renew_course_versions(session: Session, _context, _instances) -> None:
+    """Give a course a new version token in the same flush that changes it, one of its modules or their texts.
+
+    Every writer (sync, browser publishing, rollback, zip import) goes through the ORM, so none can forget to;
+    web workers compare the token once per request and drop their cached outline and texts when it changed.
+    """
+    course_ids: set[int] = set()
+    module_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, Course | Module | ModuleText):
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        if isinstance(obj, Course) and obj.id is not None:
+            course_ids.add(obj.id)
+        elif isinstance(obj, Module) and obj.course_id is not None:
+            course_ids.add(obj.course_id)
+        elif isinstance(obj, ModuleText) and obj.module_id is not None:
+            module_ids.add(obj.module_id)
+    if not course_ids and not module_ids:
+        return
+    courses = Course.__table__
+    condition = courses.c.id.in_(course_ids)
+    if module_ids:
+        condition = or_(condition, courses.c.id.in_(
+            select(Module.__table__.c.course_id).where(Module.__table__.c.id.in_(module_ids))))
+    # On the connection, not the session: no autoflush from inside a flush.
+    session.connection().execute(update(courses).where(condition).values(version=new_version()))

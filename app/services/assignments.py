@@ -1,12 +1,14 @@
 """Assignments, their states for each student, the class gradebook and the quiz item analysis."""
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from statistics import mean
+from functools import cached_property
+from statistics import fmean as mean  # floats: statistics.mean on floats goes through Fractions
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Text, cast, func, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -135,7 +137,9 @@ class AssignedItem:
 
 
 def _items(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
-    """Titles and module lists of assigned items, in a fixed number of queries."""
+    """Titles and module lists of assigned items, in a fixed number of queries (none without assignments)."""
+    if not assignments:
+        return []
     course_ids = {a.course_id for a in assignments if a.course_id}
     module_ids = {a.module_id for a in assignments if a.module_id}
     course_modules = db.session.scalars(select(Module).where(Module.course_id.in_(course_ids),
@@ -160,11 +164,16 @@ def _items(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
     return items
 
 
-def _progress_map(user_ids: list[int], module_ids: set[int]) -> dict[tuple[int, int], ModuleProgress]:
+def _progress_map(user_ids: list[int], module_ids: set[int], *, enrolled=None) -> dict[tuple[int, int], Row]:
+    """Progress rows by (user, module); ``enrolled`` (a subquery of user ids) instead of a thousand-id IN list."""
     if not user_ids or not module_ids:
         return {}
-    rows = db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id.in_(user_ids),
-                                                           ModuleProgress.module_id.in_(module_ids)))
+    # Plain rows with the columns cell_for reads: no ORM objects for a thousand students' progress.
+    rows = db.session.execute(
+        select(ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.first_visit_at,
+               ModuleProgress.completed_at, ModuleProgress.best_percent, ModuleProgress.attempts)
+        .where(ModuleProgress.user_id.in_(enrolled if enrolled is not None else user_ids),
+               ModuleProgress.module_id.in_(module_ids)))
     return {(p.user_id, p.module_id): p for p in rows}
 
 
@@ -178,7 +187,7 @@ class GradebookRow:
     def completed(self) -> int:
         return sum(cell.status in DONE_STATES for cell in self.cells)
 
-    @property
+    @cached_property
     def average(self) -> float | None:
         scores = [cell.best for cell in self.cells if cell.best is not None]
         return mean(scores) if scores else None
@@ -201,7 +210,9 @@ def gradebook(school_class: SchoolClass, lang: str, *, sort: str = "name", now: 
     students = db.session.execute(
         select(User, Enrollment.student_number).join(Enrollment, Enrollment.user_id == User.id)
         .where(Enrollment.class_id == school_class.id).order_by(User.name, User.id)).all()
-    progress = _progress_map([u.id for u, _n in students], {m for item in items for m in item.module_ids})
+    enrolled = select(Enrollment.user_id).where(Enrollment.class_id == school_class.id)
+    progress = _progress_map([u.id for u, _n in students], {m for item in items for m in item.module_ids},
+                             enrolled=enrolled)
     rows = []
     for student, number in students:
         cells = [cell_for([progress[(student.id, m)] for m in item.module_ids if (student.id, m) in progress],
@@ -293,7 +304,10 @@ def item_analysis(module_id: int, *, class_id: int | None,
 
     Uses each student's latest submitted attempt, for the students of ``class_id``; without a class, for the
     students of every class ``teacher_id`` teaches (owner or co-teacher), or all students when both are None.
-    Sorted by what most students miss. Three queries whatever the class size.
+    Sorted by what most students miss. Three queries whatever the class size, and the database does the counting:
+    the answers come back grouped by (question, status, response, misconceptions), so the Python work depends on
+    how many different answers there are, not on how many students gave them; the question texts come from the
+    newest snapshot of each parallel form, not from every attempt's.
     """
     latest = select(func.max(QuizAttempt.id)).where(QuizAttempt.module_id == module_id,
                                                    QuizAttempt.status == "submitted")
@@ -305,41 +319,51 @@ def item_analysis(module_id: int, *, class_id: int | None,
             select(Enrollment.user_id).join(ClassTeacher, ClassTeacher.class_id == Enrollment.class_id)
             .where(ClassTeacher.user_id == teacher_id)))
     latest = latest.group_by(QuizAttempt.user_id)
-    attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(latest))
-                                  .order_by(QuizAttempt.id)).all()
-    if not attempts:
+    forms = db.session.execute(
+        select(QuizAttempt.form, func.max(QuizAttempt.id), func.count()).where(QuizAttempt.id.in_(latest))
+        .group_by(QuizAttempt.form)).all()
+    students = sum(n for _form, _newest, n in forms)
+    if not students:
         return [], 0
-    answers = db.session.scalars(select(AttemptAnswer).where(
-        AttemptAnswer.attempt_id.in_([a.id for a in attempts]))).all()
-    # Labels from the newest snapshot; older snapshots fill in questions that have since been removed.
+    response, tags = cast(AttemptAnswer.response, Text), cast(AttemptAnswer.misconceptions, Text)
+    groups = db.session.execute(
+        select(AttemptAnswer.question_id, AttemptAnswer.status, response, tags, func.count())
+        .where(AttemptAnswer.attempt_id.in_(latest))
+        .group_by(AttemptAnswer.question_id, AttemptAnswer.status, response, tags)).all()
+    # Labels from the newest snapshot of each form, newest last so it wins.
     questions = {}
-    for attempt in attempts:
-        for question in Quiz.from_dict(attempt.quiz_snapshot).questions:
+    for (snapshot,) in db.session.execute(select(QuizAttempt.quiz_snapshot).where(
+            QuizAttempt.id.in_([newest for _form, newest, _n in forms])).order_by(QuizAttempt.id)):
+        for question in Quiz.from_dict(snapshot).questions:
             questions[question.id] = question
-    by_question: dict[str, list[AttemptAnswer]] = defaultdict(list)
-    for answer in answers:
-        by_question[answer.question_id].append(answer)
+    answered: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    partial: Counter[str] = Counter()
+    picked: dict[str, Counter[str]] = defaultdict(Counter)
+    tagged: dict[str, Counter[str]] = defaultdict(Counter)
+    for question_id, status, response_json, tags_json, count in groups:
+        answered[question_id] += count
+        correct[question_id] += count if status == "correct" else 0
+        partial[question_id] += count if status == "partial" else 0
+        chosen = json.loads(response_json) if response_json else None
+        for choice_id in chosen if isinstance(chosen, list) else [chosen]:
+            if isinstance(choice_id, str):
+                picked[question_id][choice_id] += count
+        for tag in set(json.loads(tags_json) if tags_json else []):
+            tagged[question_id][tag] += count
     results = []
-    for question_id, rows in by_question.items():
+    for question_id, total in answered.items():
         question = questions.get(question_id)
-        total = len(rows)
         choices = {c.id: c for c in question.choices} if question else {}
-        picked: Counter[str] = Counter()
-        tags: Counter[str] = Counter()
-        for row in rows:
-            chosen = row.response if isinstance(row.response, list) else [row.response]
-            for choice_id in chosen:
-                if isinstance(choice_id, str) and choice_id in choices and not choices[choice_id].correct:
-                    picked[choice_id] += 1
-            tags.update(set(row.misconceptions or []))
-        wrong = [ChoiceShare(choices[c].text, n / total, choices[c].misconception) for c, n in picked.most_common()]
+        wrong = [ChoiceShare(choices[c].text, n / total, choices[c].misconception)
+                 for c, n in picked[question_id].most_common() if c in choices and not choices[c].correct]
         results.append(QuestionAnalysis(
             question_id, question.title if question else question_id, total,
-            sum(r.status == "correct" for r in rows) / total, sum(r.status == "partial" for r in rows) / total,
-            wrong, [(tag, n / total) for tag, n in tags.most_common()],
+            correct[question_id] / total, partial[question_id] / total,
+            wrong, [(tag, n / total) for tag, n in tagged[question_id].most_common()],
             question.section if question else "", question.section_id if question else ""))
     results.sort(key=lambda q: (q.correct_share, q.title))
-    return results, len(attempts)
+    return results, students
 
 
 def class_items(class_id: int, lang: str) -> list[AssignedItem]:

@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from app.content import CourseFormatError, DatasetStore, ModuleSource, parse_course_tree, render_module
-from app.content.loader import DATA_FOLDER
 from app.extensions import db
 from app.models import Course, Module, ModuleRevision, ModuleText
+
+if TYPE_CHECKING:
+    from app.content import DatasetStore, ModuleSource
+
+# The code and libraries that turn files into stored pages: a change to any of them re-parses everything.
+_PIPELINE_PACKAGES = ("content", "quizzes")
+_PIPELINE_LIBRARIES = ("markdown", "pymdown-extensions", "nh3", "PyYAML", "Pygments")
 
 
 @dataclass
@@ -26,8 +33,12 @@ class SyncReport:
     # Texts published in the browser that the files would change: left as they are unless --force.
     conflicts: list[str] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)  # with --force: browser versions replaced (kept as revisions)
+    skipped: bool = False  # the files hash as at the last sync: nothing was parsed or written
 
     def summary(self) -> str:
+        if self.skipped:
+            return (f"files unchanged since the last sync: {self.texts_unchanged} module text(s) left as they are "
+                    "(nothing parsed; `flask courses lint` lists warnings)")
         renamed = ", ".join(f"{old} → {new}" for old, new in self.modules_renamed) or "none"
         return (f"{self.courses_created} course(s) and {self.modules_created} module(s) created; "
                 f"{self.texts_rendered} module text(s) rendered, {self.texts_unchanged} unchanged; "
@@ -53,6 +64,8 @@ def module_url_for(course_slug: str):
 
 def render_source(source: ModuleSource, datasets: DatasetStore, course_path: Path):
     """Render one module file exactly as students will see it (used by sync and, later, previews)."""
+    from app.content import render_module
+
     return render_module(source, datasets=datasets, asset_url=asset_url_for(source.course_slug, course_path),
                          module_url=module_url_for(source.course_slug))
 
@@ -64,6 +77,14 @@ def sync_courses(root: Path, *, force: bool = False) -> SyncReport:
     the browser since the last sync is a conflict: left unchanged and reported, unless ``force``, which
     keeps the browser version as a revision and then writes the file's version.
     """
+    from app.content import CourseFormatError, DatasetStore, parse_course_tree
+    from app.content.loader import DATA_FOLDER
+
+    fingerprint = files_fingerprint(root)
+    if not force and _unchanged_since_last_sync(root, fingerprint):
+        return SyncReport(skipped=True, texts_unchanged=db.session.scalar(
+            select(func.count()).select_from(ModuleText).join(Module).join(Course)
+            .where(Course.archived.is_(False))))
     sources, problems = parse_course_tree(root)
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -73,10 +94,61 @@ def sync_courses(root: Path, *, force: bool = False) -> SyncReport:
     try:
         _apply(sources, datasets, report, force)
         db.session.commit()
+        if not report.conflicts:  # a conflict must be reported again next time, so no skipping then
+            _stamp_courses([s.slug for s in sources], fingerprint)
     except BaseException:
         db.session.rollback()
         raise
     return report
+
+
+def files_fingerprint(root: Path) -> str:
+    """sha256 over every file under ``root`` (names and bytes), the content pipeline's own code and the versions
+    of the libraries it uses: equal fingerprints mean a sync would parse and render exactly the same."""
+    sha = hashlib.sha256()
+    for library in _PIPELINE_LIBRARIES:
+        try:
+            sha.update(f"{library} {importlib.metadata.version(library)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            sha.update(f"{library} -\0".encode())
+    app_folder = Path(__file__).resolve().parent.parent
+    code = sorted(p for package in _PIPELINE_PACKAGES for p in (app_folder / package).rglob("*.py"))
+    files = sorted(p for p in root.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    for label, base, paths in (("code", app_folder, code), ("file", root, files)):
+        for path in paths:
+            sha.update(f"\0{label}\0{path.relative_to(base).as_posix()}\0".encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def _stamp(fingerprint: str, version: str) -> str:
+    return hashlib.sha256(f"{fingerprint}:{version}".encode()).hexdigest()
+
+
+def _stamp_courses(slugs: list[str], fingerprint: str) -> None:
+    """Remember the files each course was synced from, tied to its version as the sync left it: any later change
+    in the browser (a hidden module, a publish, a rollback) gives the course a new version, so the next sync runs
+    in full. Written with UPDATE statements, not the ORM, so that writing it does not itself change the version."""
+    for course_id, version in db.session.execute(select(Course.id, Course.version).where(Course.slug.in_(slugs))):
+        db.session.execute(update(Course).where(Course.id == course_id, Course.version == version)
+                           .values(files_hash=_stamp(fingerprint, version)))
+    db.session.commit()
+
+
+def _unchanged_since_last_sync(root: Path, fingerprint: str) -> bool:
+    """True when every course folder was synced from these very files and nothing needs the full sync: no course
+    without its folder still shown, no text published in the browser since (its conflict is reported again)."""
+    folders = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))} \
+        if root.is_dir() else set()
+    if not folders:
+        return False
+    shown = {slug: files_hash == _stamp(fingerprint, version) for slug, files_hash, version in db.session.execute(
+        select(Course.slug, Course.files_hash, Course.version).where(Course.archived.is_(False)))}
+    if set(shown) != folders or not all(shown.values()):
+        return False
+    return not db.session.scalar(select(func.count()).select_from(ModuleText).join(Module).join(Course).where(
+        Course.archived.is_(False), ModuleText.edited_in_browser_at.is_not(None)))
 
 
 def _apply(sources, datasets: DatasetStore, report: SyncReport, force: bool = False) -> None:

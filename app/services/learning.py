@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import defer
@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import AttemptAnswer, Course, Module, ModuleProgress, ModuleText, QuizAttempt
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizSettings
-from app.services import assessment
+from app.services import assessment, course_cache
+from app.services.course_cache import CachedBody, CachedCourse, CachedModule
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class CourseCard:
 
 @dataclass(frozen=True)
 class ModuleEntry:
-    module: Module
-    text: ModuleText
+    module: Module | CachedModule
+    text: ModuleText | course_cache.CachedText
     progress: ModuleProgress | None
     score_shown: bool = True  # False when the quiz's review options keep the score from students
     has_quiz: bool = False
@@ -148,9 +149,9 @@ def texts_for(module_ids: list[int], lang: str, *, full: bool = False) -> dict[i
 
 @dataclass(frozen=True)
 class ModulePage:
-    course: Course
-    module: Module
-    text: ModuleText
+    course: CachedCourse
+    module: CachedModule
+    text: CachedBody
     languages: list[str]
     previous: ModuleEntry | None
     next: ModuleEntry | None
@@ -158,6 +159,81 @@ class ModulePage:
     position: int
     total: int
     prerequisites: list[ModuleEntry]  # advice shown on the page, never a lock
+    attempts_left: int | None = None  # None when unlimited or no quiz
+
+
+def _outline(snapshot: course_cache.CourseSnapshot, progress: dict[int, ModuleProgress],
+             lang: str) -> list[ModuleEntry]:
+    return [ModuleEntry(m, snapshot.text_for(m.id, lang), progress.get(m.id),
+                        not (m.id in snapshot.score_hidden and progress.get(m.id) is not None
+                             and progress[m.id].best_percent is not None))
+            for m in snapshot.modules]
+
+
+def read_course(slug: str, user_id: int | None, lang: str) -> tuple[CachedCourse, list[ModuleEntry]] | None:
+    """The course page: the cached outline with the reader's progress (one query on a warm cache); None if hidden."""
+    snapshot, progress = course_cache.course_with_progress(slug, user_id)
+    if snapshot is None:
+        return None
+    return snapshot.course, _outline(snapshot, progress, lang)
+
+
+# A module GET writes the visit only when it is news: the first visit, another language than last time, or the last
+# recorded visit at least this long ago (so "last visit" on the dashboard and in the CSV is exact to this much).
+VISIT_REFRESH = timedelta(minutes=5)
+
+
+def visit_is_news(progress: ModuleProgress | None, lang: str, now: datetime) -> bool:
+    if progress is None or progress.first_visit_at is None or progress.last_visit_at is None:
+        return True
+    last = progress.last_visit_at
+    last = last.replace(tzinfo=UTC) if last.tzinfo is None else last
+    return progress.last_lang != lang or now - last >= VISIT_REFRESH
+
+
+def read_module(course_slug: str, module_slug: str, user_id: int | None, lang: str,
+                now: datetime | None = None) -> ModulePage | RenamedModule | None:
+    """The module page from the cached course (two queries when warm: version + progress, and nothing else), and
+    the visit recorded when it is news (see VISIT_REFRESH). None if the course or module is unknown or hidden;
+    ``renamed`` pages carry the module under its current slug for the caller's redirect."""
+    snapshot, progress = course_cache.course_with_progress(course_slug, user_id)
+    if snapshot is None:
+        return None
+    module, renamed = snapshot.find_module(module_slug)
+    if module is None:
+        return None
+    if renamed:
+        return RenamedModule(snapshot.course, module)
+    outline = _outline(snapshot, progress, lang)
+    index = next(i for i, entry in enumerate(outline) if entry.module.id == module.id)
+    texts = course_cache.bodies(snapshot, module.id)
+    entry = outline[index]
+    chosen = texts.get(lang) or texts.get(entry.text.lang) or next(iter(texts.values()), None)
+    if chosen is None:
+        return None
+    now = now or utcnow()
+    if user_id is not None and visit_is_news(entry.progress, lang, now):
+        record_visit(user_id, module.id, lang, now)
+    left = None
+    if chosen.quiz_summary is not None and chosen.quiz_summary.attempts is not None:
+        # The progress row counts submitted attempts (record_attempt); starting a quiz checks the attempts table.
+        used = entry.progress.attempts if entry.progress is not None else 0
+        left = max(chosen.quiz_summary.attempts - used, 0)
+    return ModulePage(
+        course=snapshot.course, module=module, text=chosen, languages=sorted(texts),
+        previous=outline[index - 1] if index > 0 else None,
+        next=outline[index + 1] if index + 1 < len(outline) else None,
+        progress=entry.progress, position=index + 1, total=len(outline),
+        prerequisites=prerequisites_of(module, outline), attempts_left=left,
+    )
+
+
+@dataclass(frozen=True)
+class RenamedModule:
+    """The slug asked for is a module's old name: redirect to ``module.slug``."""
+
+    course: CachedCourse
+    module: CachedModule
 
 
 def find_module(course: Course, slug: str) -> tuple[Module | None, bool]:
@@ -171,23 +247,6 @@ def find_module(course: Course, slug: str) -> tuple[Module | None, bool]:
         if slug in (candidate.formerly or []):
             return candidate, True
     return None, False
-
-
-def module_page(course: Course, module: Module, user_id: int | None, lang: str) -> ModulePage:
-    outline = course_outline(course, user_id, lang)
-    index = next(i for i, entry in enumerate(outline) if entry.module.id == module.id)
-    entry = outline[index]
-    # Full rows for this module's own texts (the outline read titles only); populate_existing fills in what it left.
-    texts = db.session.scalars(select(ModuleText).where(ModuleText.module_id == module.id)
-                               .execution_options(populate_existing=True)).all()
-    chosen = next((t for t in texts if t.lang == lang), None) or next(t for t in texts if t.id == entry.text.id)
-    return ModulePage(
-        course=course, module=module, text=chosen, languages=sorted(t.lang for t in texts),
-        previous=outline[index - 1] if index > 0 else None,
-        next=outline[index + 1] if index + 1 < len(outline) else None,
-        progress=entry.progress, position=index + 1, total=len(outline),
-        prerequisites=prerequisites_of(module, outline),
-    )
 
 
 def prerequisites_of(module: Module, outline: list[ModuleEntry]) -> list[ModuleEntry]:

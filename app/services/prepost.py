@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app.content.misconceptions import Catalogue, catalogue_for
 from app.extensions import db
@@ -137,7 +138,9 @@ def class_report(assignment: Assignment, lang: str) -> PrePostReport:
     students = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
                                   .where(Enrollment.class_id == assignment.class_id)
                                   .order_by(User.name, User.id)).all()
-    attempts = db.session.scalars(select(QuizAttempt).where(
+    # The shuffle orders stay unread (the report needs snapshots, for misconceptions per sitting, but not orders).
+    attempts = db.session.scalars(select(QuizAttempt).options(
+        defer(QuizAttempt.question_order), defer(QuizAttempt.choice_orders)).where(
         QuizAttempt.assignment_id == assignment.id, QuizAttempt.status == "submitted",
         QuizAttempt.sitting.is_not(None)).order_by(QuizAttempt.submitted_at, QuizAttempt.id)).all()
     answers: dict[int, dict[str, AttemptAnswer]] = defaultdict(dict)

@@ -1,0 +1,139 @@
+"""Reading pages cheaply: the module page from the per-process course cache, no write on a repeat visit, and
+the cache dropped as soon as sync or publishing changes the course."""
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Course, Module, ModuleProgress, Role, User
+from app.services import authoring
+from app.services.course_sync import sync_courses
+from tests.conftest import FIXTURE_COURSES, make_user
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith(WRITES)]
+
+
+def test_module_page_takes_at_most_three_queries_on_a_warm_cache(client, login_as, sample_course, count_queries):
+    login_as("student")
+    client.get("/courses/sample/reading")
+    client.get("/courses/sample/quiz")
+    with count_queries() as reading:
+        assert client.get("/courses/sample/reading").status_code == 200
+    with count_queries() as quiz:
+        page = client.get("/courses/sample/quiz")
+    assert page.status_code == 200 and "Take the quiz" in page.get_data(as_text=True)
+    assert len(reading) <= 3 and len(quiz) <= 3, (reading, quiz)
+
+
+def test_a_repeat_visit_writes_nothing_but_a_first_visit_and_a_language_change_do(
+        app, client, login_as, sample_course, count_queries):
+    student = login_as("student")
+    with count_queries() as first:
+        client.get("/courses/sample/reading")
+    assert len(_writes(first)) == 1  # the progress row: first visit
+    with count_queries() as again:
+        client.get("/courses/sample/reading")
+    assert _writes(again) == []
+    with count_queries() as korean:
+        client.get("/courses/sample/reading?lang=ko")
+    assert len(_writes(korean)) == 1
+    with app.app_context():
+        progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == student.id))
+        assert progress.last_lang == "ko" and progress.first_visit_at is not None
+
+
+def test_a_visit_after_the_refresh_interval_is_recorded(app, client, login_as, sample_course, count_queries):
+    from app.services.learning import VISIT_REFRESH
+
+    student = login_as("student")
+    client.get("/courses/sample/reading")
+    with app.app_context():
+        progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == student.id))
+        earlier = progress.last_visit_at - VISIT_REFRESH - timedelta(seconds=1)
+        progress.last_visit_at = earlier
+        db.session.commit()
+    with count_queries() as later:
+        client.get("/courses/sample/reading")
+    assert len(_writes(later)) == 1
+    with app.app_context():
+        progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == student.id))
+        assert progress.last_visit_at.replace(tzinfo=None) > earlier.replace(tzinfo=None)
+
+
+def test_a_synced_change_shows_on_the_next_view_of_a_cached_page(app, client, login_as, tmp_path):
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, root)
+    with app.app_context():
+        sync_courses(root)
+    login_as("student")
+    assert "The Keeling curve" in client.get("/courses/sample/reading").get_data(as_text=True)
+    assert "Reading the record" in client.get("/courses/sample").get_data(as_text=True)
+    path = root / "sample" / "01-reading.en.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("The Keeling curve", "The Mauna Loa record")
+                    .replace("title: Reading the record", "title: Reading the long record"), encoding="utf-8")
+    with app.app_context():
+        sync_courses(root)
+    page = client.get("/courses/sample/reading").get_data(as_text=True)
+    assert "The Mauna Loa record" in page and "The Keeling curve" not in page
+    assert "Reading the long record" in client.get("/courses/sample").get_data(as_text=True)
+
+
+def test_hiding_a_course_or_module_in_the_browser_hides_the_cached_pages(app, client, login_as, sample_course):
+    admin = make_user(Role.ADMIN)
+    login_as("student")
+    assert client.get("/courses/sample/reading").status_code == 200
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "sample"))
+        module = db.session.scalar(select(Module).where(Module.slug == "reading"))
+        authoring.set_module_archived(course, module, True, db.session.get(User, admin.id))
+    assert client.get("/courses/sample/reading").status_code == 404
+    assert client.get("/courses/sample/quiz").status_code == 200
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "sample"))
+        authoring.set_course_visible(course, False, db.session.get(User, admin.id))
+    assert client.get("/courses/sample/quiz").status_code == 404
+    assert client.get("/courses/sample").status_code == 404
+
+
+def test_course_page_dashboard_and_catalogue_query_counts(client, login_as, sample_course, count_queries):
+    login_as("student")
+    client.get("/courses/sample")
+    client.get("/courses/sample/reading")
+    with count_queries() as course_page:
+        assert client.get("/courses/sample").status_code == 200
+    with count_queries() as catalogue:
+        assert client.get("/courses").status_code == 200
+    with count_queries() as dashboard:
+        assert client.get("/dashboard").status_code == 200
+    # user + version/progress; user + courses + two counts; the dashboard (no class yet) pinned at eight
+    assert len(course_page) <= 2, course_page
+    assert len(catalogue) <= 4, catalogue
+    assert len(dashboard) <= 8, dashboard
+    assert _writes(course_page + catalogue + dashboard) == []
+
+
+def test_a_renamed_module_still_redirects_from_the_cache(client, login_as, sample_course, app):
+    with app.app_context():
+        module = db.session.scalar(select(Module).where(Module.slug == "reading"))
+        module.formerly = ["old-reading"]
+        db.session.commit()
+    login_as("student")
+    response = client.get("/courses/sample/old-reading")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/courses/sample/reading")
+
+
+def test_attempts_left_counts_submitted_attempts(app, client, login_as, sample_course):
+    from tests.test_quiz_flow import _answers, _attempt, _start
+
+    login_as("student")
+    assert "Attempts left: 2." in client.get("/courses/sample/quiz").get_data(as_text=True)
+    url = _start(client)
+    client.post(url, data=_answers(_attempt(app, url), right=False))
+    assert "Attempts left: 1." in client.get("/courses/sample/quiz").get_data(as_text=True)
