@@ -92,6 +92,7 @@ class CourseSnapshot:
     modules: tuple[CachedModule, ...]  # visible ones, in course order
     texts: dict[int, dict[str, CachedText]]  # module id -> language -> text
     score_hidden: frozenset[int]  # modules whose quiz keeps the score from students after an attempt
+    with_quiz: frozenset[int] = frozenset()  # modules with a quiz: passing it is what completes them
     bodies: dict[int, dict[str, CachedBody]] = field(default_factory=dict)  # filled on first view
 
     @property
@@ -166,7 +167,7 @@ def _load_course(slug: str) -> CourseSnapshot | None:
                         .where(Module.course_id == course.id, Module.archived.is_(False))
                         .order_by(Module.position)))
     texts: dict[int, dict[str, CachedText]] = {}
-    score_hidden = set()
+    score_hidden, with_quiz = set(), set()
     if modules:
         for row in db.session.execute(
                 select(ModuleText.id, ModuleText.module_id, ModuleText.lang, ModuleText.title, ModuleText.summary,
@@ -176,13 +177,15 @@ def _load_course(slug: str) -> CourseSnapshot | None:
                 row.id, row.module_id, row.lang, row.title, row.summary or "", row.minutes or 0,
                 tuple(row.objectives or ()), tuple(row.principles or ()))
             if row.quiz is not None:
+                with_quiz.add(row.module_id)
                 settings = QuizSettings.from_dict(row.quiz.get("settings", {}))
                 if settings.review_times()["score"] not in ("during", "after_attempt"):
                     score_hidden.add(row.module_id)
     visible = tuple(m for m in modules if m.id in texts)
     return CourseSnapshot(course.version, CachedCourse(
         course.id, course.slug, dict(course.title or {}), dict(course.summary or {}), course.level, course.hours,
-        tuple(course.principles or ()), course.position), visible, texts, frozenset(score_hidden))
+        tuple(course.principles or ()), course.position), visible, texts, frozenset(score_hidden),
+        frozenset(with_quiz))
 
 
 def bodies(snapshot: CourseSnapshot, module_id: int) -> dict[str, CachedBody]:

@@ -165,8 +165,9 @@ class ModulePage:
 def _outline(snapshot: course_cache.CourseSnapshot, progress: dict[int, ModuleProgress],
              lang: str) -> list[ModuleEntry]:
     return [ModuleEntry(m, snapshot.text_for(m.id, lang), progress.get(m.id),
-                        not (m.id in snapshot.score_hidden and progress.get(m.id) is not None
-                             and progress[m.id].best_percent is not None))
+                        score_shown=not (m.id in snapshot.score_hidden and progress.get(m.id) is not None
+                                         and progress[m.id].best_percent is not None),
+                        has_quiz=m.id in snapshot.with_quiz)
             for m in snapshot.modules]
 
 

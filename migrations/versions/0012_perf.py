@@ -25,6 +25,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('courses', schema=None) as batch_op:
+    # Not "recreate the table" (SQLite's batch default): with foreign keys on, dropping the old courses table would
+    # cascade to every module, text, attempt and progress row. SQLite 3.35+ drops a column in place.
+    with op.batch_alter_table('courses', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('files_hash')
         batch_op.drop_column('version')
