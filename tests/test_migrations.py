@@ -19,16 +19,19 @@ def test_downgrade_to_base_then_upgrade_gives_exactly_the_models(app):
 
 def test_school_day_migration_repairs_attempts_left_by_old_races(app, sample_course):
     """Before 0006, clicks at once opened several attempts numbered alike and lost progress counts."""
-    from sqlalchemy import JSON, column, insert, select, table
+    from sqlalchemy import JSON, column, func, insert, select, table
 
-    from app.models import Module, ModuleProgress, QuizAttempt
+    from app.models import AttemptAnswer, Module, ModuleProgress, QuizAttempt
     from app.models.base import utcnow
     from tests.conftest import make_user
 
     # The tables as they were at 0005: the models' tables would also write columns added by later migrations.
     old_attempts = table("quiz_attempts", *(column(name) for name in (
-        "public_id", "user_id", "module_id", "lang", "number", "status", "started_at")),
+        "id", "public_id", "user_id", "module_id", "lang", "number", "status", "started_at")),
         *(column(name, JSON) for name in ("quiz_snapshot", "question_order", "choice_orders")))
+    old_answers = table("attempt_answers", *(column(name) for name in (
+        "attempt_id", "question_id", "position", "response_text", "score", "max_score", "status")),
+        *(column(name, JSON) for name in ("response", "misconceptions", "feedback_html")))
     old_progress = table("module_progress", *(column(name) for name in (
         "user_id", "module_id", "attempts", "marked_complete")))
     student = make_user()
@@ -49,12 +52,20 @@ def test_school_day_migration_repairs_attempts_left_by_old_races(app, sample_cou
             ])
             db.session.execute(insert(old_progress), [
                 {"user_id": student.id, "module_id": module_id, "attempts": 1, "marked_complete": False}])
+            first_id = db.session.scalar(select(old_attempts.c.id).where(old_attempts.c.public_id == "a" * 32))
+            db.session.execute(insert(old_answers), [{
+                "attempt_id": first_id, "question_id": "q1", "position": 0, "response": "316",
+                "response_text": "316", "score": 1.0, "max_score": 1.0, "status": "correct", "misconceptions": [],
+                "feedback_html": ""}])
             db.session.commit()
         finally:
             upgrade()  # whatever happened, the next tests find the whole schema
+        # Rebuilding quiz_attempts (SQLite batch mode) must not cascade to its answers.
+        kept_answers = db.session.scalar(select(func.count()).select_from(AttemptAnswer))
         rows = db.session.execute(select(QuizAttempt.public_id, QuizAttempt.number, QuizAttempt.status)
                                   .order_by(QuizAttempt.number)).all()
         counted = db.session.scalar(select(ModuleProgress.attempts))
     assert [tuple(r) for r in rows] == [("a" * 32, 1, "submitted"), ("b" * 32, 2, "submitted"),
                                         ("c" * 32, 3, "in_progress")]
     assert counted == 2
+    assert kept_answers == 1
