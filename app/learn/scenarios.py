@@ -13,9 +13,8 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.content import DatasetStore
 from app.content.charts import format_number
-from app.content.loader import DATA_FOLDER
+from app.content.datasets import DatasetStore
 from app.content.scenario_block import SCENARIO_MARKER_RE, marker_defaults
 from app.projections import explorer
 from app.projections.levers import GRID, LeverProblem, Levers, parse_levers
@@ -54,7 +53,7 @@ def problem_message(problem: LeverProblem) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _observed(courses_path: str) -> tuple[tuple[float, float], ...]:
-    store = DatasetStore(Path(courses_path) / DATA_FOLDER)
+    store = DatasetStore(Path(courses_path) / "_data")  # app.content.loader.DATA_FOLDER, without loading the loader
     if OBSERVED_DATASET not in store:
         return ()
     dataset, _problems = store.load(OBSERVED_DATASET)
