@@ -23,6 +23,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_shell_context(app)
     return app
 
 
@@ -90,3 +91,16 @@ def register_commands(app: Flask) -> None:
     from app import cli
 
     cli.register(app)
+
+
+def register_shell_context(app: Flask) -> None:
+    """`flask shell` starts with the session, every model and the services, as cookiecutter-flask's does."""
+
+    @app.shell_context_processor
+    def shell_context() -> dict:
+        import app.models as models
+        from app.extensions import db
+        from app.services import accounts, assignments, attempts, classes, learning
+
+        return {"db": db, **{name: getattr(models, name) for name in models.__all__}, "accounts": accounts,
+                "assignments": assignments, "attempts": attempts, "classes": classes, "learning": learning}

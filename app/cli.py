@@ -8,17 +8,7 @@ import click
 from flask import Flask, g
 from flask.cli import AppGroup, with_appcontext
 
-from app.extensions import db
-from app.models import Role
 from app.projections.levers import all_levers
-
-DEMO_ACCOUNTS = (
-    # (email, name, role, password) — demo only, also listed in the README.
-    ("admin@ondo.example", "Demo Admin", Role.ADMIN, "ondo-admin-demo"),
-    ("teacher@ondo.example", "Demo Teacher", Role.TEACHER, "ondo-teacher-demo"),
-    ("minji@ondo.example", "김민지 Minji Kim", Role.STUDENT, "ondo-student-demo"),
-    ("joon@ondo.example", "이준 Joon Lee", Role.STUDENT, "ondo-student-demo"),
-)
 
 
 class MigrationCommands(click.Group):
@@ -70,60 +60,24 @@ def register(app: Flask) -> None:
         from app.services import accounts
         from app.services.passwords import PasswordPolicyError
 
-        user = accounts.find_by_login(email)
-        if user is not None:
-            user.role = Role.ADMIN
-            db.session.commit()
-            click.echo(f"{email} is now an admin.")
-            return
         password = password or secrets.token_urlsafe(12)
         try:
-            accounts.create_user(email, name, password, Role.ADMIN)
+            created = accounts.create_or_promote_admin(email, name, password)
         except PasswordPolicyError as error:
             raise click.ClickException(f"password refused: {error.code}") from None
-        db.session.commit()
-        click.echo(f"Admin {email} created. Password: {password}")
+        click.echo(f"Admin {email} created. Password: {password}" if created else f"{email} is now an admin.")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
-        """Create the demo accounts (idempotent: existing ones are left as they are)."""
-        from app.services import accounts
+        """Create the demo accounts and class (idempotent: existing ones are left as they are)."""
+        from app.services import demo
 
-        for email, name, role, password in DEMO_ACCOUNTS:
-            if accounts.find_by_login(email) is None:
-                accounts.create_user(email, name, password, role)
-                state = "created"
-            else:
-                state = "exists"
-            click.echo(f"{role.value:8} {email:24} {password:20} ({state})")
-        db.session.commit()
-        _seed_demo_class()
-
-
-def _seed_demo_class() -> None:
-    """A class for the demo teacher with both demo students and the first module assigned, once."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from app.models import Enrollment, Module, SchoolClass
-    from app.models.base import utcnow
-    from app.services import accounts, assignments, classes
-
-    teacher = accounts.find_by_login(DEMO_ACCOUNTS[1][0])
-    if db.session.scalar(select(SchoolClass).where(SchoolClass.owner_id == teacher.id)) is not None:
-        return
-    school_class = classes.create_class(teacher, name="Demo class 10-1", school="Pohang Demo High School",
-                                        term="2026")
-    for email, *_rest in DEMO_ACCOUNTS[2:]:
-        db.session.add(Enrollment(class_id=school_class.id, user_id=accounts.find_by_login(email).id))
-    db.session.commit()
-    first = db.session.scalar(select(Module).where(Module.archived.is_(False)).order_by(Module.course_id,
-                                                                                       Module.position))
-    if first is not None:
-        assignments.assign(school_class, module_id=first.id, course_id=None, due_at=utcnow() + timedelta(days=7),
-                           note="", by=teacher)
-    click.echo(f"demo class {school_class.name!r} with join code {school_class.join_code}")
+        for account in demo.seed_accounts():
+            state = "created" if account.created else "exists"
+            click.echo(f"{account.role.value:8} {account.email:24} {account.password:20} ({state})")
+        school_class = demo.seed_class()
+        if school_class is not None:
+            click.echo(f"demo class {school_class.name!r} with join code {school_class.join_code}")
 
 
 def register_content_commands(app: Flask) -> None:

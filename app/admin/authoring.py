@@ -20,13 +20,11 @@ from app.admin.forms import (
     parse_principles,
 )
 from app.content.sources import LANGUAGES
-from app.extensions import db
-from app.learn import checks as inline_checks
-from app.learn import scenarios as scenario_explorers
-from app.learn.routes import quiz_labels
 from app.models import Role
 from app.security import roles_required
-from app.services import audit, uploads
+from app.services import uploads
+from app.web import inline_checks, scenario_explorers
+from app.web.messages import quiz_labels
 
 
 class _ImportedOnUse:
@@ -165,9 +163,7 @@ def course_visibility(course_slug: str):
 @roles_required(Role.ADMIN)
 def export_course(course_slug: str):
     course = _course(course_slug)
-    data = course_archive.export_course(course)
-    audit.record(current_user, "course.export", course, bytes=len(data))
-    db.session.commit()
+    data = course_archive.export_course_by(current_user, course)
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename={course.slug}.zip"})
 
@@ -304,13 +300,11 @@ def course_uploads(course_slug: str):
     stored, alt = None, None
     if form.validate_on_submit():
         try:
-            stored = uploads.store_image(course.slug, form.image.data.read(uploads.max_bytes() + 1))
+            stored = uploads.upload_image(current_user, course, form.image.data.read(uploads.max_bytes() + 1))
         except uploads.UploadRefused as refused:
             form.image.errors.append(_upload_message(refused.code))
         else:
             alt = form.alt.data.replace("[", "(").replace("]", ")").strip()
-            audit.record(current_user, "upload.create", course, name=stored.name, size=stored.size)
-            db.session.commit()
             flash(_("Image uploaded. Copy the Markdown below into a module."), "success")
     status = 400 if form.errors else 200
     return render_template("admin/uploads.html", course=course, form=form, stored=stored, alt=alt,

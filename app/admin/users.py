@@ -6,14 +6,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.admin import bp, people
+from app.admin import bp
 from app.admin.forms import ROLE_CHOICES, ROLE_LABELS, ActionForm, ChangeRoleForm, CreateUserForm, SetActiveForm
-from app.extensions import db
 from app.forms import POLICY_MESSAGES
 from app.models import Role, User
 from app.security import roles_required
-from app.services import accounts, audit
-from app.services.password_reset import send_reset_link
+from app.services import accounts, people
+from app.services.password_reset import send_reset_link_by_admin
 from app.services.passwords import PasswordPolicyError
 
 PAGE_SIZE = 50
@@ -26,14 +25,13 @@ def users():
     form = CreateUserForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(form.email.data, form.name.data, form.password.data, Role(form.role.data))
+            user = accounts.create_account(current_user, form.email.data, form.name.data, form.password.data,
+                                           Role(form.role.data))
         except accounts.AccountError:
             form.email.errors.append(_("An account with this email already exists."))
         except PasswordPolicyError as error:
             form.password.errors.append(str(POLICY_MESSAGES[error.code]))
         else:
-            audit.record(current_user, "user.create", user, role=user.role.value)
-            db.session.commit()
             flash(_("Account created for %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     query = people.UserQuery(request.args.get("q", "").strip(), request.args.get("role", ""),
@@ -45,7 +43,7 @@ def users():
 
 
 def _user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return accounts.user_by_id(user_id) or abort(404)
 
 
 @bp.route("/users/<int:user_id>")
@@ -64,15 +62,11 @@ def change_role(user_id: int):
     user = _user_or_404(user_id)
     form = ChangeRoleForm()
     if form.validate_on_submit():
-        before = user.role
         try:
-            accounts.set_role(user, Role(form.role.data))
+            accounts.change_role(current_user, user, Role(form.role.data))
         except accounts.AccountError:
             flash(str(LAST_ADMIN), "error")
         else:
-            if before != user.role:
-                audit.record(current_user, "user.role", user, before=before.value, after=user.role.value)
-            db.session.commit()
             flash(_("%(name)s is now: %(role)s.", name=user.name, role=ROLE_LABELS[user.role]), "success")
     if request.form.get("back") == "detail":
         return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -87,12 +81,10 @@ def set_active(user_id: int):
     if form.validate_on_submit():
         active = form.active.data == "1"
         try:
-            accounts.set_active(user, active)
+            accounts.change_active(current_user, user, active)
         except accounts.AccountError:
             flash(str(LAST_ADMIN), "error")
         else:
-            audit.record(current_user, "user.reactivate" if active else "user.deactivate", user)
-            db.session.commit()
             message = (_("%(name)s can log in again.", name=user.name) if active else
                        _("%(name)s is deactivated: they cannot log in, and their data is kept.", name=user.name))
             flash(message, "success")
@@ -107,8 +99,6 @@ def send_reset(user_id: int):
         if not user.active or not user.email:
             flash(_("A reset link needs an active account with an email address."), "error")
         else:
-            send_reset_link(user, sent_by_admin=True)
-            audit.record(current_user, "user.reset_link", user)
-            db.session.commit()
+            send_reset_link_by_admin(current_user, user)
             flash(_("A password-reset link was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))

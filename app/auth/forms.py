@@ -53,7 +53,3 @@ class ResetPasswordForm(OndoForm):
                             validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Set new password"))
-
-
-class LogoutForm(OndoForm):
-    submit = SubmitField(_l("Log out"))

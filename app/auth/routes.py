@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, throttle
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from app.extensions import db, limiter, submitted_email
+from app.extensions import limiter, submitted_email
 from app.forms import POLICY_MESSAGES
 from app.i18n import current_language
 from app.models import Role
@@ -14,7 +14,7 @@ from app.security import safe_next
 from app.services import accounts, classes
 from app.services.password_reset import send_reset_link
 from app.services.passwords import PasswordPolicyError
-from app.teach.messages import CLASS_ERRORS
+from app.web.messages import CLASS_ERRORS
 
 
 def _auth_limit():
@@ -77,7 +77,6 @@ def login():
                 throttle.record_failure(client)
                 form.password.errors.append(_("The email or password is not right."))
         else:
-            db.session.commit()
             _start_session(user, remember=form.remember.data)
             response = redirect(safe_next(home_for(user)))
             throttle.remember_device(response, client)
@@ -93,14 +92,13 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit() and _join_code_ok(form):
         try:
-            user = accounts.create_user(form.email.data, form.name.data, form.password.data, Role.STUDENT)
+            user = accounts.register_student(form.email.data, form.name.data, form.password.data,
+                                             current_language())
         except accounts.AccountError:
             form.email.errors.append(_("An account with this email already exists. Log in, or reset its password."))
         except PasswordPolicyError as error:
             form.password.errors.append(str(POLICY_MESSAGES[error.code]))
         else:
-            user.locale = current_language()
-            db.session.commit()
             _start_session(user)
             flash(_("Welcome to Ondo, %(name)s!", name=user.name), "success")
             if form.join_code.data:
@@ -134,8 +132,7 @@ def _join_after_registration(user, code: str) -> None:
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        accounts.end_all_sessions(current_user)
-        db.session.commit()
+        accounts.log_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -154,7 +151,6 @@ def change_password():
         except PasswordPolicyError as error:
             form.password.errors.append(str(POLICY_MESSAGES[error.code]))
         else:
-            db.session.commit()
             # Other devices are logged out by the version bump; this one gets a fresh session.
             _start_session(current_user._get_current_object())
             flash(_("Your password is changed. Other devices where you were logged in are logged out."), "success")
@@ -187,7 +183,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         accounts.set_password(user, form.password.data)
-        db.session.commit()
         flash(_("Your password is set. Log in with it now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

@@ -1,7 +1,7 @@
 """```scenario blocks: a what-if explorer in a module, validated like charts and placed after sanitising.
 
 The block names the explorer's starting levers. The page builds the form, looks up the stored FaIR result and
-draws the chart when it is served (app/learn/scenarios.py); the stored HTML only holds a marker with the
+draws the chart when it is served (app/web/scenario_explorers.py); the stored HTML only holds a marker with the
 defaults, written by our code after sanitising, so an author cannot forge one.
 """
 

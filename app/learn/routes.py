@@ -19,13 +19,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from app.downloads import csv_download
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.forms import OndoForm
 from app.i18n import answer_label, current_language
-from app.learn import bp, checks, scenarios
+from app.learn import bp
 from app.learn.forms import JoinClassForm, LanguageForm
 from app.learn.principles import LEVEL_NAMES, PRINCIPLE_NAMES
-from app.models import Role
+from app.models import AttemptStatus, Role
 from app.quizzes import (
     Quiz,
     answer_pairs,
@@ -34,11 +34,12 @@ from app.quizzes import (
     make_quiz_form,
     responses_from_form,
 )
-from app.quizzes.text import MAX_ANSWER_LENGTH
 from app.security import roles_required, safe_next
-from app.services import assessment, assignments, attempts, classes, learning, pending_answers
+from app.services import accounts, assessment, assignments, attempts, classes, learning, pending_answers
 from app.services.course_cache import split_body
-from app.teach.messages import CLASS_ERRORS
+from app.web import inline_checks as checks
+from app.web import scenario_explorers as scenarios
+from app.web.messages import CLASS_ERRORS, quiz_labels
 
 
 @bp.app_context_processor
@@ -93,8 +94,7 @@ def set_language():
     response = redirect(target)
     if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
         if current_user.is_authenticated:
-            current_user.locale = language
-            db.session.commit()
+            accounts.set_language(current_user, language)
         response.set_cookie(current_app.config["LANGUAGE_COOKIE_NAME"], language, max_age=365 * 24 * 3600,
                             httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
@@ -205,12 +205,6 @@ def start_quiz(course_slug: str, module_slug: str):
     return redirect(url_for("learn.attempt", public_id=attempt.public_id))
 
 
-def quiz_labels() -> dict[str, str]:
-    return {"true": _("True"), "false": _("False"), "choose": _("Choose…"), "position": _("Position"),
-            "positions_once": _("Use each position once."),
-            "too_long": _("Keep the answer under %(n)d characters.", n=MAX_ANSWER_LENGTH)}
-
-
 def _wants_json() -> bool:
     """The quiz page's script saves with fetch and asks for JSON; a plain form post gets a page."""
     accept = request.accept_mimetypes
@@ -253,7 +247,7 @@ def attempt(public_id: str):
             return redirect(url_for("learn.attempt", public_id=public_id, kept=key), 303)
     attempt = attempts.attempt_of(current_user.id, public_id) or abort(404)
     module, course = learning.module_and_course(attempt.module_id)
-    if attempt.status == "submitted":
+    if attempt.status == AttemptStatus.SUBMITTED:
         if request.method == "POST":  # the same form sent again (double click, a second tab)
             if _wants_json():
                 return jsonify(saved=False, reason="submitted")

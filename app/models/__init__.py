@@ -4,14 +4,14 @@ from app.models.authoring import ModuleRevision
 from app.models.base import Base
 from app.models.classes import Assignment, AssignmentForm, ClassTeacher, Enrollment, SchoolClass
 from app.models.course import Course, Module, ModuleText
-from app.models.learning import AttemptAnswer, ModuleProgress, PendingAnswers, QuizAttempt
+from app.models.learning import AttemptAnswer, AttemptStatus, ModuleProgress, PendingAnswers, QuizAttempt
 from app.models.lti import LtiContext, LtiGradeLink, LtiIdentity, LtiKey, LtiLaunchValue, LtiPlatform, LtiScore
 from app.models.scenario import ScenarioRun
 from app.models.user import Role, User
 
 __all__ = [
-    "Assignment", "AssignmentForm", "AttemptAnswer", "Base", "ClassTeacher", "Course", "Enrollment", "Module",
-    "ModuleProgress", "ModuleText", "PendingAnswers", "QuizAttempt", "Role", "SchoolClass", "User",
+    "Assignment", "AssignmentForm", "AttemptAnswer", "AttemptStatus", "Base", "ClassTeacher", "Course", "Enrollment",
+    "Module", "ModuleProgress", "ModuleText", "PendingAnswers", "QuizAttempt", "Role", "SchoolClass", "User",
     "AuditEntry", "ModuleRevision", "ScenarioRun",
     "LtiContext", "LtiGradeLink", "LtiIdentity", "LtiKey", "LtiLaunchValue", "LtiPlatform", "LtiScore",
 ]

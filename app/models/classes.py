@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, UTCDateTime, utcnow
 
 
 class SchoolClass(Base):
@@ -23,7 +23,7 @@ class SchoolClass(Base):
     join_code_enabled: Mapped[bool] = mapped_column(default=True)
     archived: Mapped[bool] = mapped_column(default=False)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ClassTeacher(Base):
@@ -35,7 +35,7 @@ class ClassTeacher(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Enrollment(Base):
@@ -46,7 +46,7 @@ class Enrollment(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     student_number: Mapped[str | None] = mapped_column(String(32))
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Assignment(Base):
@@ -61,17 +61,17 @@ class Assignment(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # A pre/post pair: the module's quiz is taken once before teaching and once after (post_opened_at).
     prepost: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Crossover: half the class takes form A before and B after, the other half the reverse (AssignmentForm).
     crossover: Mapped[bool] = mapped_column(default=False, server_default=false())
-    post_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    post_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Review options set to after_release show from this moment on.
-    results_released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AssignmentForm(Base):

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, UTCDateTime, utcnow
 
 
 def new_version() -> str:
@@ -40,7 +39,7 @@ class Course(Base):
     principles: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=1000)
     archived: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # A new random token whenever the course, one of its modules or one of their texts changes (set by a session
     # hook in app/services/course_cache.py): web workers compare it once per request to keep their cached copy.
     version: Mapped[str] = mapped_column(String(32), default=new_version, server_default="")
@@ -68,7 +67,7 @@ class Module(Base):
     archived: Mapped[bool] = mapped_column(default=False)
     formerly: Mapped[list[str]] = mapped_column(JSON, default=list)
     prerequisites: Mapped[list[str]] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="modules", lazy="raise")
     texts: Mapped[list[ModuleText]] = relationship(back_populates="module", lazy="raise")
@@ -97,10 +96,10 @@ class ModuleText(Base):
     source_markdown: Mapped[str] = mapped_column(Text)
     source_hash: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str] = mapped_column(String(300), default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Set when the published text comes from the browser; `flask courses sync` then reports a conflict
     # instead of overwriting it (unless --force), and clears it when it writes the file's version.
-    edited_in_browser_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    edited_in_browser_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     module: Mapped[Module] = relationship(back_populates="texts", lazy="raise")
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, UTCDateTime, utcnow
 
 
 class ModuleProgress(Base):
@@ -33,13 +33,20 @@ class ModuleProgress(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
-    first_visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_lang: Mapped[str | None] = mapped_column(String(8))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     best_percent: Mapped[float | None] = mapped_column(Float)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     marked_complete: Mapped[bool] = mapped_column(default=False)
+
+
+class AttemptStatus(StrEnum):
+    """A quiz attempt is open until it is submitted; stored as its value (a CHECK constraint keeps it to these)."""
+
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
 
 
 class QuizAttempt(Base):
@@ -63,12 +70,12 @@ class QuizAttempt(Base):
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     lang: Mapped[str] = mapped_column(String(8))
     number: Mapped[int] = mapped_column(Integer)  # 1 for the student's first attempt at this module
-    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    status: Mapped[str] = mapped_column(String(16), default=AttemptStatus.IN_PROGRESS)
     quiz_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     question_order: Mapped[list[str]] = mapped_column(JSON)
     choice_orders: Mapped[dict[str, list[str]]] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)
@@ -80,7 +87,7 @@ class QuizAttempt(Base):
     # Answers saved while the attempt is open ([[field name, value], ...] as the form posted them), so a
     # reload, another tab or another device resumes with them; emptied when the attempt is submitted.
     saved_answers: Mapped[list[list[str]] | None] = mapped_column(JSON(none_as_null=True))
-    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     answers: Mapped[list[AttemptAnswer]] = relationship(back_populates="attempt", lazy="raise",
                                                          order_by="AttemptAnswer.position")
@@ -118,5 +125,5 @@ class PendingAnswers(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
     answers: Mapped[list[list[str]]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -5,10 +5,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, Enum, Integer, String
+from sqlalchemy import CheckConstraint, Enum, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):
@@ -37,8 +37,8 @@ class User(UserMixin, Base):
     # Bumped on logout, password change and deactivation: every cookie carrying an older value stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     locale: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.models import Assignment, AssignmentForm, Enrollment, Module, QuizAttempt, SchoolClass
+from app.models import Assignment, AssignmentForm, AttemptStatus, Enrollment, Module, QuizAttempt, SchoolClass
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizSettings
 from app.quizzes.review import Review, ReviewMoment, review_at
@@ -44,10 +44,6 @@ class Placement:
     sitting: str | None  # "pre" | "post" | None
 
 
-def _as_aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def place_attempt(user_id: int, module: Module, quiz: Quiz) -> Placement:
     """Form and sitting for the student's next attempt. Raises SittingDone if this sitting was already sent."""
     forms = quiz.forms
@@ -57,7 +53,7 @@ def place_attempt(user_id: int, module: Module, quiz: Quiz) -> Placement:
     sitting = "post" if assignment.post_opened_at is not None else "pre"
     sent = db.session.scalar(select(func.count()).where(
         QuizAttempt.user_id == user_id, QuizAttempt.assignment_id == assignment.id,
-        QuizAttempt.sitting == sitting, QuizAttempt.status == "submitted"))
+        QuizAttempt.sitting == sitting, QuizAttempt.status == AttemptStatus.SUBMITTED))
     if sent:
         raise SittingDone()
     if not forms:
@@ -157,7 +153,7 @@ def review_for(attempt: QuizAttempt, settings: QuizSettings, assignment: Assignm
                now: datetime | None = None) -> Review:
     """What the student may see of a submitted attempt now, from the quiz's review options."""
     now = now or utcnow()
-    due = _as_aware(assignment.due_at) if assignment is not None else None
+    due = assignment.due_at if assignment is not None else None
     moment = ReviewMoment(
         passed=bool(attempt.passed),
         due_passed=due is not None and now >= due,

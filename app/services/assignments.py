@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from statistics import fmean as mean  # floats: statistics.mean on floats goes through Fractions
 
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import (
     Assignment,
     AttemptAnswer,
+    AttemptStatus,
     ClassTeacher,
     Course,
     Enrollment,
@@ -104,17 +105,9 @@ class Cell:
     due_soon: bool = False
 
 
-def _as_aware(value: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes for timezone-aware columns; every stored time is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def cell_for(progress_rows: list[ModuleProgress], module_count: int, due_at: datetime | None, now: datetime) -> Cell:
     """The state of one student on one assigned item (a module: one row; a course: its modules' rows)."""
-    due_at = _as_aware(due_at)
-    completed = [_as_aware(p.completed_at) for p in progress_rows if p.completed_at is not None]
+    completed = [p.completed_at for p in progress_rows if p.completed_at is not None]
     scores = [p.best_percent for p in progress_rows if p.best_percent is not None]
     best = mean(scores) if scores else None
     if module_count and len(completed) >= module_count:
@@ -263,7 +256,7 @@ def student_attempts(user_id: int, lang: str, *, class_id: int) -> list[tuple[Qu
                 .join(Assignment, or_(Assignment.module_id == Module.id, Assignment.course_id == Module.course_id))
                 .where(Assignment.class_id == class_id))
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user_id,
-                                                            QuizAttempt.status == "submitted",
+                                                            QuizAttempt.status == AttemptStatus.SUBMITTED,
                                                             QuizAttempt.module_id.in_(assigned))
                                   .order_by(QuizAttempt.submitted_at.desc())).all()
     answers: dict[int, list[AttemptAnswer]] = defaultdict(list)
@@ -310,7 +303,7 @@ def item_analysis(module_id: int, *, class_id: int | None,
     newest snapshot of each parallel form, not from every attempt's.
     """
     latest = select(func.max(QuizAttempt.id)).where(QuizAttempt.module_id == module_id,
-                                                   QuizAttempt.status == "submitted")
+                                                   QuizAttempt.status == AttemptStatus.SUBMITTED)
     if class_id is not None:
         latest = latest.where(QuizAttempt.user_id.in_(select(Enrollment.user_id)
                                                       .where(Enrollment.class_id == class_id)))
@@ -413,7 +406,7 @@ def learning_gain(class_id: int, module_id: int) -> LearningGain:
     if students:
         for user_id, percent in db.session.execute(
                 select(QuizAttempt.user_id, QuizAttempt.percent)
-                .where(QuizAttempt.module_id == module_id, QuizAttempt.status == "submitted",
+                .where(QuizAttempt.module_id == module_id, QuizAttempt.status == AttemptStatus.SUBMITTED,
                        QuizAttempt.user_id.in_([s.id for s in students]))
                 .order_by(QuizAttempt.user_id, QuizAttempt.submitted_at, QuizAttempt.id)):
             scores[user_id].append(percent or 0.0)

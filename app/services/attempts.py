@@ -8,9 +8,9 @@ from sqlalchemy import delete, func, select, update
 
 from app.database import dialect_insert
 from app.extensions import db
-from app.models import Assignment, AttemptAnswer, Module, ModuleText, QuizAttempt
+from app.models import Assignment, AttemptAnswer, AttemptStatus, Module, ModuleText, QuizAttempt
 from app.models.base import utcnow
-from app.quizzes import Quiz, QuizResult, correct_answer_text, grade_quiz, shuffled_order
+from app.quizzes import Quiz, correct_answer_text, grade_quiz, shuffled_order
 from app.quizzes.review import Review
 from app.services import assessment, learning, lti_scores
 
@@ -32,7 +32,8 @@ def quiz_text(module_id: int, lang: str) -> ModuleText | None:
 
 def submitted_count(user_id: int, module_id: int) -> int:
     return db.session.scalar(select(func.count()).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id, QuizAttempt.status == "submitted"))
+        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id,
+        QuizAttempt.status == AttemptStatus.SUBMITTED))
 
 
 def attempts_left(user_id: int, module_id: int, quiz: Quiz) -> int | None:
@@ -44,7 +45,8 @@ def attempts_left(user_id: int, module_id: int, quiz: Quiz) -> int | None:
 
 def _open_attempt(user_id: int, module_id: int) -> QuizAttempt | None:
     return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id, QuizAttempt.status == "in_progress"))
+        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id,
+        QuizAttempt.status == AttemptStatus.IN_PROGRESS))
 
 
 def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
@@ -72,7 +74,7 @@ def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
         attempt_id = db.session.scalar(
             dialect_insert(QuizAttempt).values(
                 public_id=public_id, user_id=user_id, module_id=module.id, lang=text.lang, number=number,
-                status="in_progress", quiz_snapshot=quiz.to_dict(), question_order=question_order,
+                status=AttemptStatus.IN_PROGRESS, quiz_snapshot=quiz.to_dict(), question_order=question_order,
                 choice_orders=choice_orders, started_at=utcnow(), assignment_id=placement.assignment_id,
                 form=placement.form, sitting=placement.sitting,
             ).on_conflict_do_nothing().returning(QuizAttempt.id))
@@ -83,7 +85,7 @@ def start_or_resume(user_id: int, module: Module, lang: str) -> QuizAttempt:
             # the last attempt: read again now that the new attempt exists, and take it back if so.
             if attempts_left(user_id, module.id, quiz) == 0:
                 db.session.execute(delete(QuizAttempt).where(QuizAttempt.id == attempt_id,
-                                                             QuizAttempt.status == "in_progress"))
+                                                             QuizAttempt.status == AttemptStatus.IN_PROGRESS))
                 db.session.commit()
                 raise AttemptsExhausted()
             return db.session.get(QuizAttempt, attempt_id)
@@ -110,7 +112,7 @@ def save_answers(attempt: QuizAttempt, pairs: list[tuple[str, str]]) -> bool:
     if len(pairs) > MAX_SAVED_VALUES or any(len(value) > MAX_SAVED_CHARS for _, value in pairs):
         raise AnswersTooLarge()
     saved = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.IN_PROGRESS)
         .values(saved_answers=[[name, value] for name, value in pairs], saved_at=utcnow())
     ).rowcount
     db.session.commit()
@@ -119,7 +121,7 @@ def save_answers(attempt: QuizAttempt, pairs: list[tuple[str, str]]) -> bool:
 
 def saved_answers(attempt: QuizAttempt) -> list[tuple[str, str]]:
     """The answers saved in the open attempt, as (field name, value) pairs; none once it is submitted."""
-    if attempt.status != "in_progress" or not attempt.saved_answers:
+    if attempt.status != AttemptStatus.IN_PROGRESS or not attempt.saved_answers:
         return []
     return [(str(name), str(value)) for name, value in attempt.saved_answers]
 
@@ -128,8 +130,8 @@ def submit(attempt: QuizAttempt, responses: dict) -> bool:
     """Grade and store the attempt once. False if it was already submitted (double click, second tab)."""
     # Claim the attempt with a conditional UPDATE: of two concurrent submits exactly one changes the row.
     claimed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
-        .values(status="submitted", submitted_at=utcnow(), saved_answers=None, saved_at=None)
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.IN_PROGRESS)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=utcnow(), saved_answers=None, saved_at=None)
     ).rowcount
     if not claimed:
         db.session.rollback()
@@ -191,9 +193,3 @@ def review(attempt: QuizAttempt) -> AttemptReview:
         for qid in attempt.question_order if qid in by_id
     ]
     return AttemptReview(attempt, quiz, shown, questions)
-
-
-def result_of(attempt: QuizAttempt) -> QuizResult | None:
-    if attempt.status != "submitted":
-        return None
-    return QuizResult(attempt.score or 0, attempt.max_score or 0, attempt.percent or 0, bool(attempt.passed))

@@ -20,7 +20,7 @@ ACTIONS = (
 
 
 def record(actor: User | None, action: str, obj: Any = None, *, label: str = "", **details: Any) -> AuditEntry:
-    """Add an audit entry to the session (the caller's commit saves it with the action itself)."""
+    """Add an audit entry to the current unit of work: the operation it records commits both together."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     entry = AuditEntry(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import delete, exists, func, or_, select
 
+from app.database import unit_of_work
 from app.extensions import db
 from app.models import ClassTeacher, Enrollment, Role, SchoolClass, User
 from app.plain_text import has_control_characters
@@ -167,6 +168,13 @@ def join_with_code(student: User, code: str) -> SchoolClass:
     return school_class
 
 
+def enrol(school_class: SchoolClass, student: User) -> None:
+    """Put a student in a class without a code (a teacher's roster, the demo class); nothing if already in."""
+    with unit_of_work():
+        if not is_enrolled(student.id, school_class.id):
+            db.session.add(Enrollment(class_id=school_class.id, user_id=student.id))
+
+
 def is_enrolled(user_id: int, class_id: int) -> bool:
     return db.session.scalar(select(exists().where(Enrollment.class_id == class_id, Enrollment.user_id == user_id)))
 
@@ -178,12 +186,6 @@ def remove_student(school_class: SchoolClass, user_id: int) -> bool:
                                                           Enrollment.user_id == user_id)).rowcount
     db.session.commit()
     return bool(removed)
-
-
-def student_classes(user_id: int) -> list[SchoolClass]:
-    return list(db.session.scalars(select(SchoolClass).join(Enrollment, Enrollment.class_id == SchoolClass.id)
-                                   .where(Enrollment.user_id == user_id, SchoolClass.archived.is_(False))
-                                   .order_by(SchoolClass.name)))
 
 
 # Roster import -----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from app.content import DatasetStore, Problem, render_module, sorted_problems
 from app.content.loader import ASSETS_FOLDER, DATA_FOLDER, parse_course_tree
 from app.content.sources import SLUG_RE
+from app.database import unit_of_work
 from app.extensions import db
 from app.models import Course, Module, ModuleText, User
 from app.services import audit, uploads
@@ -66,6 +67,14 @@ def export_course(course: Course) -> bytes:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, files[name].read_bytes())
     return buffer.getvalue()
+
+
+def export_course_by(actor: User, course: Course) -> bytes:
+    """An admin's download of the course, recorded in the audit log."""
+    data = export_course(course)
+    with unit_of_work():
+        audit.record(actor, "course.export", course, bytes=len(data))
+    return data
 
 
 def _export_files(workspace: Workspace) -> dict[str, Path]:

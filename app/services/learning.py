@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import defer
 
 from app.database import dialect_insert
 from app.extensions import db
-from app.models import AttemptAnswer, Course, Module, ModuleProgress, ModuleText, QuizAttempt
+from app.models import AttemptAnswer, AttemptStatus, Course, Module, ModuleProgress, ModuleText, QuizAttempt
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizSettings
 from app.services import assessment, course_cache
@@ -187,9 +187,7 @@ VISIT_REFRESH = timedelta(minutes=5)
 def visit_is_news(progress: ModuleProgress | None, lang: str, now: datetime) -> bool:
     if progress is None or progress.first_visit_at is None or progress.last_visit_at is None:
         return True
-    last = progress.last_visit_at
-    last = last.replace(tzinfo=UTC) if last.tzinfo is None else last
-    return progress.last_lang != lang or now - last >= VISIT_REFRESH
+    return progress.last_lang != lang or now - progress.last_visit_at >= VISIT_REFRESH
 
 
 def read_module(course_slug: str, module_slug: str, user_id: int | None, lang: str,
@@ -338,7 +336,7 @@ def student_dashboard(user_id: int, lang: str) -> Dashboard:
     attempts = db.session.execute(
         select(QuizAttempt, Module, Course).join(Module, Module.id == QuizAttempt.module_id)
         .join(Course, Course.id == Module.course_id)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.status == "submitted")
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.status == AttemptStatus.SUBMITTED)
         .order_by(QuizAttempt.submitted_at.desc()).limit(5)
     ).all()
     module_ids = [m.id for _a, m, _c in attempts] + ([last[1].id] if last else [])
@@ -359,9 +357,10 @@ def progress_rows(user_id: int, lang: str) -> list[tuple[Course, Module, ModuleT
     return [(c, m, texts.get(m.id), p) for c, m, p in rows]
 
 
-def module_and_course(module_id: int) -> tuple[Module, Course]:
-    return db.session.execute(select(Module, Course).join(Course, Course.id == Module.course_id)
-                              .where(Module.id == module_id)).one()
+def module_and_course(module_id: int) -> tuple[Module, Course] | None:
+    row = db.session.execute(select(Module, Course).join(Course, Course.id == Module.course_id)
+                             .where(Module.id == module_id)).one_or_none()
+    return tuple(row) if row is not None else None
 
 
 def module_title(module_id: int, lang: str) -> str:
@@ -373,7 +372,7 @@ def attempt_rows(user_id: int, lang: str):
     """The student's submitted attempts with each answer, for their CSV download (two queries)."""
     rows = db.session.execute(
         select(QuizAttempt, AttemptAnswer).join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.status == "submitted")
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.status == AttemptStatus.SUBMITTED)
         .order_by(QuizAttempt.submitted_at, AttemptAnswer.position)).all()
     texts = texts_for(list({a.module_id for a, _ in rows}), lang)
     shown = assessment.reviews_for(list({a.id: a for a, _ in rows}.values()))

@@ -279,7 +279,7 @@ class DatabaseLaunchStorage(LaunchDataStorage):
 
     def get_value(self, key: str) -> Any:
         row = db.session.get(LtiLaunchValue, self._prepare_key(key))
-        if row is None or _aware(row.expires_at) <= utcnow():
+        if row is None or row.expires_at <= utcnow():
             return None
         return row.value
 
@@ -304,12 +304,6 @@ class DatabaseLaunchStorage(LaunchDataStorage):
         removed = db.session.execute(delete(LtiLaunchValue).where(LtiLaunchValue.expires_at <= utcnow())).rowcount
         db.session.commit()
         return removed
-
-
-def _aware(value):
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def check_claims(body: dict[str, Any], client_id: str, now: float, leeway: int = 60) -> None:
@@ -479,7 +473,7 @@ def new_window_ticket(user: User, path: str) -> str:
 
 def peek_window_ticket(ticket: str) -> dict[str, Any] | None:
     row = db.session.get(LtiLaunchValue, WINDOW_TICKET_PREFIX + ticket[:100])
-    if row is None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.expires_at <= utcnow():
         return None
     return dict(row.value)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -21,7 +21,7 @@ from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
-from app.models import Course, Enrollment, Module, QuizAttempt, Role, User
+from app.models import AttemptStatus, Course, Enrollment, Module, QuizAttempt, Role, User
 from app.models.base import utcnow
 from app.models.lti import LtiContext, LtiGradeLink, LtiIdentity, LtiPlatform, LtiScore
 from app.services import classes, lti
@@ -35,10 +35,6 @@ HTTP_TIMEOUT = 15
 # A row claimed by a pusher that died is taken up again after this long.
 STALE_CLAIM = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------------------ at launch time
@@ -83,7 +79,8 @@ def queue_scores(user_id: int, module_id: int) -> int:
     if not links:
         return 0
     best = db.session.scalar(select(func.max(QuizAttempt.percent)).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id, QuizAttempt.status == "submitted")) or 0
+        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module_id,
+        QuizAttempt.status == AttemptStatus.SUBMITTED)) or 0
     now = utcnow()
     for link in links:
         db.session.add(LtiScore(grade_link_id=link.id, score_given=float(best), score_maximum=100.0, scored_at=now,
@@ -158,7 +155,7 @@ def push_scores(secret_key: str, *, now: datetime | None = None, limit: int = 50
         link = db.session.get(LtiGradeLink, score.grade_link_id)
         platform = db.session.get(LtiPlatform, link.platform_id)
         grade = (Grade().set_score_given(score.score_given).set_score_maximum(score.score_maximum)
-                 .set_timestamp(_aware(score.scored_at).isoformat()).set_activity_progress("Completed")
+                 .set_timestamp(score.scored_at.isoformat()).set_activity_progress("Completed")
                  .set_grading_progress("FullyGraded").set_user_id(link.subject))
         try:
             service = AssignmentsGradesService(_connector(platform, secret_key, connectors),

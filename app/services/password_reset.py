@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.database import unit_of_work
 from app.links import external_url
 from app.mail import send_mail
 from app.models import User
-from app.services import accounts
+from app.services import accounts, audit
 
 
 def send_reset_link(user: User, *, sent_by_admin: bool = False) -> None:
@@ -23,3 +24,10 @@ def send_reset_link(user: User, *, sent_by_admin: bool = False) -> None:
                  "To choose a new password, open this link within an hour:\n%(link)s\n\n"
                  "If it was not you, ignore this message: your password stays as it is.", link=link)
     send_mail(user.email, _("Reset your Ondo password"), body)
+
+
+def send_reset_link_by_admin(actor: User, user: User) -> None:
+    """An admin sends the link; the audit entry is committed once the mail has gone."""
+    with unit_of_work():
+        send_reset_link(user, sent_by_admin=True)
+        audit.record(actor, "user.reset_link", user)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import PendingAnswers, QuizAttempt
+from app.models import AttemptStatus, PendingAnswers, QuizAttempt
 from app.models.base import utcnow
 from app.plain_text import CONTROL_CHARACTERS
 from app.quizzes import Quiz, field_names
@@ -25,7 +25,7 @@ def keep(public_id: str, form: MultiDict, max_age: int) -> str | None:
     One kept set per attempt (a newer post replaces it) and expired rows are swept here, so the table stays small.
     """
     attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.public_id == public_id,
-                                                          QuizAttempt.status == "in_progress"))
+                                                          QuizAttempt.status == AttemptStatus.IN_PROGRESS))
     if attempt is None:
         return None
     names = tuple(field_names(Quiz.from_dict(attempt.quiz_snapshot)).values())

@@ -15,7 +15,17 @@ from sqlalchemy.orm import defer
 
 from app.content.misconceptions import Catalogue, catalogue_for
 from app.extensions import db
-from app.models import Assignment, AttemptAnswer, Course, Enrollment, Module, ModuleText, QuizAttempt, User
+from app.models import (
+    Assignment,
+    AttemptAnswer,
+    AttemptStatus,
+    Course,
+    Enrollment,
+    Module,
+    ModuleText,
+    QuizAttempt,
+    User,
+)
 from app.quizzes import Question, Quiz
 from app.quizzes.statistics import (
     GainSummary,
@@ -141,7 +151,7 @@ def class_report(assignment: Assignment, lang: str) -> PrePostReport:
     # The shuffle orders stay unread (the report needs snapshots, for misconceptions per sitting, but not orders).
     attempts = db.session.scalars(select(QuizAttempt).options(
         defer(QuizAttempt.question_order), defer(QuizAttempt.choice_orders)).where(
-        QuizAttempt.assignment_id == assignment.id, QuizAttempt.status == "submitted",
+        QuizAttempt.assignment_id == assignment.id, QuizAttempt.status == AttemptStatus.SUBMITTED,
         QuizAttempt.sitting.is_not(None)).order_by(QuizAttempt.submitted_at, QuizAttempt.id)).all()
     answers: dict[int, dict[str, AttemptAnswer]] = defaultdict(dict)
     if attempts:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.database import unit_of_work
+from app.services import audit
+
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # Names we write, and the only names the media route serves (imports keep their own names, checked the same way).
 SAFE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
@@ -85,6 +88,14 @@ def store_image(course_slug: str, data: bytes) -> StoredUpload:
         temporary.write_bytes(data)
         temporary.replace(target)
     return StoredUpload(name, len(data))
+
+
+def upload_image(actor, course, data: bytes) -> StoredUpload:
+    """An admin's upload through the course's images page, recorded in the audit log."""
+    stored = store_image(course.slug, data)
+    with unit_of_work():
+        audit.record(actor, "upload.create", course, name=stored.name, size=stored.size)
+    return stored
 
 
 def store_asset(course_slug: str, name: str, data: bytes) -> None:

@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 
 from app.content.share_chart import render_share_chart
 from app.downloads import csv_download
-from app.extensions import db
 from app.i18n import answer_label, current_language
 from app.models import Module, Role
 from app.models.base import utcnow
@@ -20,7 +19,7 @@ from app.services.classes import ClassError, RosterError
 from app.services.learning import module_and_course, module_title
 from app.teach import bp
 from app.teach.forms import AssignmentEditForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
-from app.teach.messages import CLASS_ERRORS, ROSTER_PROBLEMS, STATUS_LABELS
+from app.web.messages import CLASS_ERRORS, ROSTER_PROBLEMS, STATUS_LABELS
 
 staff = roles_required(Role.TEACHER, Role.ADMIN)
 
@@ -42,7 +41,6 @@ def _to_utc(local: datetime | None, school_class) -> datetime | None:
 def _to_local(value: datetime | None, school_class) -> datetime | None:
     if value is None:
         return None
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
     return value.astimezone(classes.class_zone(school_class)).replace(tzinfo=None)
 
 
@@ -213,7 +211,6 @@ def _same_minute(due: datetime, previous: datetime | None) -> bool:
     """An unchanged due date (editing only the note of an overdue assignment) needs no confirmation again."""
     if previous is None:
         return False
-    previous = previous if previous.tzinfo else previous.replace(tzinfo=UTC)
     return abs((due - previous).total_seconds()) < 60
 
 
@@ -334,9 +331,7 @@ def student_attempts(class_id: int, user_id: int):
 
 
 def _module_or_404(module_id: int):
-    if db.session.get(Module, module_id) is None:
-        abort(404)
-    return module_and_course(module_id)
+    return module_and_course(module_id) or abort(404)
 
 
 @bp.route("/classes/<int:class_id>/analysis/<int:module_id>")

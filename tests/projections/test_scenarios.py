@@ -69,7 +69,7 @@ def test_lever_values_snap_to_the_grid_and_bad_ones_are_named():
 
 def test_web_workers_never_import_the_numeric_stack():
     code = ("import sys; from app import create_app; app = create_app('testing');"
-            "import app.learn.scenarios, app.services.scenarios;"
+            "import app.web.scenario_explorers, app.services.scenarios;"
             "bad = sorted({'numpy', 'pandas', 'xarray', 'scipy', 'fair'} & set(sys.modules)); print(bad)")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

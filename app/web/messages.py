@@ -1,7 +1,10 @@
-"""User-facing wording for class and roster refusals and for assignment states."""
+"""User-facing wording every blueprint shares: class and roster refusals, assignment states, quiz widget labels."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from app.quizzes.text import MAX_ANSWER_LENGTH
 
 CLASS_ERRORS = {
     "archived": _l("This class is archived and read-only. Restore it first."),
@@ -38,3 +41,10 @@ STATUS_LABELS = {
     "completed_late": _l("Completed late"),
     "overdue": _l("Overdue"),
 }
+
+
+def quiz_labels() -> dict[str, str]:
+    """Labels the quiz widgets need, in the reader's language (module page, attempt page, authoring preview)."""
+    return {"true": _("True"), "false": _("False"), "choose": _("Choose…"), "position": _("Position"),
+            "positions_once": _("Use each position once."),
+            "too_long": _("Keep the answer under %(n)d characters.", n=MAX_ANSWER_LENGTH)}
