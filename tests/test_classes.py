@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Enrollment, Module, ModuleProgress, Role, SchoolClass, User
-from app.services import assignments, classes
+from app.services import assignments, classes, gradebook, item_analysis, learning_gain
 from app.services.classes import JOIN_CODE_ALPHABET, ClassError, RosterError
 from tests.conftest import PASSWORD, make_user
 
@@ -237,13 +237,13 @@ def test_due_states_around_the_deadline_in_seoul_time(app, client, sample_course
         return ModuleProgress(first_visit_at=due if visited else None, completed_at=completed_at, attempts=0)
 
     before, after = due - timedelta(minutes=1), due + timedelta(minutes=1)
-    assert assignments.cell_for([], 1, due, before).status == "not_started"
-    assert assignments.cell_for([], 1, due, before).due_soon
-    assert assignments.cell_for([progress(visited=True)], 1, due, before).status == "in_progress"
-    assert assignments.cell_for([], 1, due, after).status == "overdue"
-    assert assignments.cell_for([progress(completed_at=before)], 1, due, after).status == "completed"
-    assert assignments.cell_for([progress(completed_at=after)], 1, due, after).status == "completed_late"
-    assert not assignments.cell_for([], 1, due, due - timedelta(days=4)).due_soon
+    assert gradebook.cell_for([], 1, due, before).status == "not_started"
+    assert gradebook.cell_for([], 1, due, before).due_soon
+    assert gradebook.cell_for([progress(visited=True)], 1, due, before).status == "in_progress"
+    assert gradebook.cell_for([], 1, due, after).status == "overdue"
+    assert gradebook.cell_for([progress(completed_at=before)], 1, due, after).status == "completed"
+    assert gradebook.cell_for([progress(completed_at=after)], 1, due, after).status == "completed_late"
+    assert not gradebook.cell_for([], 1, due, due - timedelta(days=4)).due_soon
 
 
 def test_student_dashboard_groups_assigned_work_by_class(app, client, sample_course):
@@ -340,7 +340,7 @@ def test_gradebook_numbers_match_a_hand_computed_class(app, client, sample_cours
     _submit_quiz(app, client, ana, right=True)     # Ana: both done, quiz 100
     _submit_quiz(app, client, ben, right=False)    # Ben: quiz 0, not passed, reading not started
     with app.app_context():
-        book = assignments.gradebook(db.session.get(SchoolClass, class_id), "en")
+        book = gradebook.for_class(db.session.get(SchoolClass, class_id), "en")
     rows = {row.student.name: row for row in book.rows}
     assert [c.status for c in rows["Ana"].cells] == ["completed", "completed"]
     assert rows["Ana"].completed == 2 and rows["Ana"].average == 100
@@ -379,7 +379,7 @@ def test_item_analysis_shares_and_misconceptions(app, client, sample_course):
         _submit_quiz(app, client, s, right=i == 0)  # one right, three pick the first wrong choice
     with app.app_context():
         module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
-        questions, n = assignments.item_analysis(module_id, class_id=class_id)
+        questions, n = item_analysis.for_module(module_id, class_id=class_id)
     assert n == 4
     main = next(q for q in questions if q.question_id == "q-main-ghg")
     assert main.correct_share == 0.25 and main.answered == 4
@@ -468,7 +468,7 @@ def test_item_analysis_counts_misconception_tags_of_wrong_choices(app, client, s
         client.post("/auth/logout")
     with app.app_context():
         module_id = db.session.scalar(select(Module.id).where(Module.slug == "quiz"))
-        questions, _n = assignments.item_analysis(module_id, class_id=class_id)
+        questions, _n = item_analysis.for_module(module_id, class_id=class_id)
     main = next(q for q in questions if q.question_id == "q-main-ghg")
     assert main.wrong_choices[0].misconception == "ozone-hole-causes-warming" and main.wrong_choices[0].share == 1
     assert ("ozone-hole-causes-warming", 1.0) in main.misconceptions
@@ -494,7 +494,7 @@ def test_pre_post_gain_uses_first_and_latest_attempts(app, client, sample_course
                     question_order=[], choice_orders={}, percent=percent,
                     submitted_at=datetime(2026, 3, number, tzinfo=UTC)))
         db.session.commit()
-        gain = assignments.learning_gain(class_id, module_id)
+        gain = learning_gain.for_class(class_id, module_id)
     rows = {row.student.name: row for row in gain.rows}
     assert (rows["Ana"].pre, rows["Ana"].post, rows["Ana"].gain) == (20, 60, 0.5)
     assert rows["Ben"].gain == 0 and rows["Cho"].post is None and rows["Cho"].gain is None

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import AttemptAnswer, Enrollment, Module, ModuleProgress, ModuleText, QuizAttempt, Role, User
 from app.models.base import utcnow
 from app.quizzes import Quiz
-from app.services import assignments, classes
+from app.services import assignments, classes, item_analysis
 from tests.conftest import PASSWORD, make_user
 
 
@@ -98,7 +98,7 @@ def test_gradebook_and_item_analysis_take_the_same_queries_for_5_and_1000_studen
 def test_item_analysis_figures_from_grouped_rows(app, sample_course):
     _teacher, class_id, module_id = _class_of(app, 8)
     with app.app_context():
-        questions, students = assignments.item_analysis(module_id, class_id=class_id)
+        questions, students = item_analysis.for_module(module_id, class_id=class_id)
     assert students == 8
     with_choices = [q for q in questions if q.correct_share < 1]
     assert with_choices, "the sample quiz has choice questions"

@@ -35,7 +35,7 @@ from app.quizzes import (
     responses_from_form,
 )
 from app.security import roles_required, safe_next
-from app.services import accounts, assessment, assignments, attempts, classes, learning, pending_answers
+from app.services import accounts, assessment, attempts, classes, gradebook, learning, pending_answers
 from app.services.course_cache import split_body
 from app.web import inline_checks as checks
 from app.web import scenario_explorers as scenarios
@@ -66,7 +66,7 @@ def favicon():
 @roles_required(Role.STUDENT)
 def dashboard():
     data = learning.student_dashboard(current_user.id, current_language())
-    work = assignments.work_for_student(current_user.id, current_language())
+    work = gradebook.work_for_student(current_user.id, current_language())
     return render_template("learn/dashboard.html", data=data, work=work, join_form=JoinClassForm())
 
 

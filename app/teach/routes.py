@@ -14,7 +14,9 @@ from app.i18n import answer_label, current_language
 from app.models import Module, Role
 from app.models.base import utcnow
 from app.security import roles_required
-from app.services import assessment, assignments, classes, lti_scores, prepost
+from app.services import assessment, assignments, classes, item_analysis, lti_scores, prepost
+from app.services import gradebook as gradebooks
+from app.services import learning_gain as learning_gains
 from app.services.classes import ClassError, RosterError
 from app.services.learning import module_and_course, module_title
 from app.teach import bp
@@ -272,7 +274,7 @@ def delete_assignment(class_id: int, assignment_id: int):
 def gradebook(class_id: int):
     school_class = _class_or_404(class_id)
     sort = request.args.get("sort") if request.args.get("sort") in ("name", "progress") else "name"
-    book = assignments.gradebook(school_class, current_language(), sort=sort)
+    book = gradebooks.for_class(school_class, current_language(), sort=sort)
     # One url_for, not one per student (werkzeug's URL building was 40% of a 1,000-student gradebook).
     student_path = url_for("teach.student_attempts", class_id=class_id, user_id=0).rsplit("/", 1)[0] + "/"
     return render_template("teach/gradebook.html", book=book, sort=sort, school_class=school_class,
@@ -305,7 +307,7 @@ def _gradebook_cells():
 @staff
 def gradebook_csv(class_id: int):
     school_class = _class_or_404(class_id)
-    book = assignments.gradebook(school_class, current_language())
+    book = gradebooks.for_class(school_class, current_language())
     header = [_("Student"), _("Student number")]
     for item in book.items:
         header += [item.title, _("%(item)s: best score (%%)", item=item.title)]
@@ -327,7 +329,7 @@ def student_attempts(class_id: int, user_id: int):
     school_class = _class_or_404(class_id)
     student = next((u for u, _e in classes.students_of(class_id) if u.id == user_id), None) or abort(404)
     return render_template("teach/student.html", school_class=school_class, student=student,
-                           attempts=assignments.student_attempts(user_id, current_language(), class_id=class_id))
+                           attempts=gradebooks.student_attempts(user_id, current_language(), class_id=class_id))
 
 
 def _module_or_404(module_id: int):
@@ -339,7 +341,7 @@ def _module_or_404(module_id: int):
 def class_analysis(class_id: int, module_id: int):
     school_class = _class_or_404(class_id)
     module, course = _module_or_404(module_id)
-    questions, students = assignments.item_analysis(module.id, class_id=school_class.id)
+    questions, students = item_analysis.for_module(module.id, class_id=school_class.id)
     return render_template("teach/analysis.html", school_class=school_class, module=module, course=course,
                            questions=questions, students=students, title=_module_title(module))
 
@@ -349,7 +351,7 @@ def class_analysis(class_id: int, module_id: int):
 def class_analysis_csv(class_id: int, module_id: int):
     school_class = _class_or_404(class_id)
     module, _course = _module_or_404(module_id)
-    questions, _students = assignments.item_analysis(module.id, class_id=school_class.id)
+    questions, _students = item_analysis.for_module(module.id, class_id=school_class.id)
     return csv_download(_analysis_rows(questions), f"item-analysis-{class_id}-{module.slug}.csv")
 
 
@@ -359,7 +361,7 @@ def learning_gain(class_id: int, module_id: int):
     school_class = _class_or_404(class_id)
     module, course = _module_or_404(module_id)
     return render_template("teach/gain.html", school_class=school_class, module=module, course=course,
-                           title=_module_title(module), gain=assignments.learning_gain(class_id, module.id))
+                           title=_module_title(module), gain=learning_gains.for_class(class_id, module.id))
 
 
 @bp.route("/analysis/<int:module_id>")
@@ -368,7 +370,7 @@ def all_classes_analysis(module_id: int):
     """One module across classes: a teacher's own classes (owner or co-teacher); an admin's, every student."""
     module, course = _module_or_404(module_id)
     every_student = current_user.role == Role.ADMIN
-    questions, students = assignments.item_analysis(
+    questions, students = item_analysis.for_module(
         module.id, class_id=None, teacher_id=None if every_student else current_user.id)
     return render_template("teach/analysis.html", school_class=None, module=module, course=course,
                            questions=questions, students=students, title=_module_title(module),
