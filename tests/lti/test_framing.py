@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Role, User
+from app.models.lti import LtiPlatform
 from app.services import lti
 from tests.conftest import make_user
 from tests.lti.platform import TestPlatform
@@ -66,7 +67,7 @@ def test_registered_platforms_may_frame_the_pages_but_not_admin(app, client, log
 def test_the_origins_are_cached_and_refreshed_when_an_admin_saves_a_platform(app, client, platform):
     assert CANVAS in ancestors(client.get("/"))
     with app.app_context():
-        record = db.session.scalar(select(lti.LtiPlatform))
+        record = db.session.scalar(select(LtiPlatform))
         db.session.delete(record)  # behind the cache's back: still allowed until the cache expires
         db.session.commit()
     assert CANVAS in ancestors(client.get("/"))
@@ -88,7 +89,7 @@ def test_admin_form_keeps_only_web_origins_and_refuses_other_text(app, client, l
     form["frame_origins"] = "https://LMS.example.ac.kr/course/view.php?id=4\n\nhttps://lms.example.ac.kr/x"
     assert client.post("/admin/lti/new", data=form).status_code == 302
     with app.app_context():
-        record = db.session.scalar(select(lti.LtiPlatform).where(lti.LtiPlatform.client_id == "second-client"))
+        record = db.session.scalar(select(LtiPlatform).where(LtiPlatform.client_id == "second-client"))
         assert record.frame_origins == ["https://lms.example.ac.kr"]
 
 

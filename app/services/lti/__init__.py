@@ -1,0 +1,97 @@
+"""LTI 1.3 tool side: platform registrations, Ondo's keys and JWKS, launch state shared by every worker, and what a
+valid launch does to accounts and classes.
+
+The protocol checks themselves (OIDC state and nonce, the id_token's signature against the platform's JWKS,
+registration, deployment, message type and version) are pylti1p3's (the maintained ``pylti1p3next`` fork); this
+module gives it our storage and adds the checks it leaves loose: ``aud``/``azp`` against the client id and a
+required, unexpired ``exp``/``iat``.
+"""
+
+from app.services.lti.keys import KEY_GRACE, current_key, private_pem, public_jwks, public_pem, rotate_key
+from app.services.lti.launches import (
+    CLAIM,
+    DEEP_LINKING_SETTINGS,
+    INSTITUTION_TEACHING_ROLES,
+    LIS,
+    NO_PASSWORD,
+    TEACHING_ROLES,
+    LaunchOutcome,
+    LaunchRefused,
+    LinkedItem,
+    account_for,
+    check_claims,
+    class_for,
+    complete_launch,
+    launch_belongs_to,
+    linked_items,
+    role_from_claims,
+    target_path,
+)
+from app.services.lti.platforms import (
+    FRAMING_CACHE_SECONDS,
+    PlatformFields,
+    cached_framing_origins,
+    forget_framing_origins,
+    framing_origins,
+    platform,
+    platform_origins,
+    platforms,
+    save_platform,
+    use_login_state,
+    web_origin,
+)
+from app.services.lti.storage import (
+    WINDOW_TICKET_PREFIX,
+    WINDOW_TICKET_SECONDS,
+    DatabaseLaunchStorage,
+    OndoToolConf,
+    new_nonce,
+    new_window_ticket,
+    peek_window_ticket,
+    use_window_ticket,
+)
+
+__all__ = [
+    "CLAIM",
+    "DEEP_LINKING_SETTINGS",
+    "DatabaseLaunchStorage",
+    "FRAMING_CACHE_SECONDS",
+    "INSTITUTION_TEACHING_ROLES",
+    "KEY_GRACE",
+    "LIS",
+    "LaunchOutcome",
+    "LaunchRefused",
+    "LinkedItem",
+    "NO_PASSWORD",
+    "OndoToolConf",
+    "PlatformFields",
+    "TEACHING_ROLES",
+    "WINDOW_TICKET_PREFIX",
+    "WINDOW_TICKET_SECONDS",
+    "account_for",
+    "cached_framing_origins",
+    "check_claims",
+    "class_for",
+    "complete_launch",
+    "current_key",
+    "forget_framing_origins",
+    "framing_origins",
+    "launch_belongs_to",
+    "linked_items",
+    "new_nonce",
+    "new_window_ticket",
+    "peek_window_ticket",
+    "platform",
+    "platform_origins",
+    "platforms",
+    "private_pem",
+    "public_jwks",
+    "public_pem",
+    "role_from_claims",
+    "rotate_key",
+    "save_platform",
+    "target_path",
+    "use_login_state",
+    "use_window_ticket",
+    "web_origin",
+]
