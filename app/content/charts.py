@@ -17,7 +17,7 @@ from html import escape
 
 from app.content.datasets import Cell, Dataset, DatasetStore
 from app.content.located_yaml import Located, load_mapping
-from app.content.problems import Problem
+from app.problems import Problem
 
 CHART_TYPES = ("line", "bar")
 REQUIRED_KEYS = ("dataset", "type", "x", "y", "title")

@@ -24,7 +24,6 @@ from app.content.charts import parse_chart_spec
 from app.content.datasets import DatasetStore
 from app.content.located_yaml import Located, load_mapping
 from app.content.misconceptions import CATALOGUE_FILE, CourseFileFacts, check_catalogue, load_catalogue
-from app.content.problems import Problem
 from app.content.render import RENDERER_VERSION, section_problem
 from app.content.scan import (
     QUIZ_MARKER,
@@ -48,6 +47,8 @@ from app.content.sources import (
     ModuleSource,
 )
 from app.content.terms import lint_course_terms
+from app.problems import Problem
+from app.quizzes import Question, parse_quiz
 
 COURSE_KEYS = ("title", "summary", "level", "hours", "principles", "order")
 COURSE_REQUIRED = ("title", "summary", "level", "hours", "principles")
@@ -174,7 +175,7 @@ class _ModuleFile:
     assets: set[str] = field(default_factory=set)
     tags: list[tuple[str, int]] = field(default_factory=list)  # misconception tags used, with their lines
     headings: set[str] = field(default_factory=set)  # ## and ### headings of the body
-    questions: list[Any] = field(default_factory=list)  # the parsed quiz questions (app.quizzes.Question)
+    questions: list[Question] = field(default_factory=list)  # the parsed quiz questions
     step: str = ""  # the letter of an NNx- name
 
     @property
@@ -372,8 +373,6 @@ def _parse_module_file(
 
     for fence in fences:
         if fence.is_check:
-            from app.quizzes import parse_quiz  # late import, as for the quiz below
-
             check_quiz, check_problems = parse_quiz("\n".join(content[fence.start + 1 : fence.end]), path=display,
                                            first_line=content_first + fence.start + 1, settings=None,
                                            settings_line=content_first + fence.start, render=None,
@@ -415,8 +414,6 @@ def _parse_module_file(
         report(settings_line, "'quiz' must be a list of settings like 'pass_mark: 70', or left out")
         settings = None
     if quiz is not None:
-        from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
-
         parsed_quiz, quiz_problems = parse_quiz(
             "\n".join(quiz),
             path=display,

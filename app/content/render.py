@@ -25,10 +25,11 @@ from pymdownx.slugs import slugify
 from app.content.charts import chart_labels as default_chart_labels
 from app.content.charts import parse_chart_spec, render_chart
 from app.content.datasets import DatasetStore
-from app.content.problems import CourseFormatError, Problem
 from app.content.scan import find_fences
 from app.content.scenario_block import parse_scenario_spec, scenario_placeholder
 from app.content.sources import MODULE_FILE_RE, ModuleSource
+from app.problems import CourseFormatError, Problem
+from app.quizzes import Quiz, parse_quiz
 
 # Bump when the HTML this module produces changes, so `flask courses sync` re-renders every module.
 RENDERER_VERSION = "2"  # 2: inline ```check blocks
@@ -192,7 +193,7 @@ class RenderedModule:
 
     body_html: str
     toc: list[TocEntry]
-    quiz: Any  # app.quizzes.Quiz, or None when the module has no quiz
+    quiz: Quiz | None  # None when the module has no quiz
     checks: list[dict[str, Any]] = field(default_factory=list)  # inline ungraded checks, in body order
 
 
@@ -277,8 +278,6 @@ def render_markdown(
 
 def _parse_check(block: str, block_line: int, number: int, *, path: str, **render_options: Any) -> dict[str, Any]:
     """Parse a ```check block (quiz syntax, ungraded) with its stems rendered like the body."""
-    from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
-
     def render_snippet(snippet: str) -> str:
         return render_markdown(snippet, id_prefix=f"k{number}-", path=path, first_line=block_line,
                                allow_checks=False, **render_options).html
@@ -311,8 +310,6 @@ def render_module(
     )
     quiz = None
     if module.quiz_markdown is not None:
-        from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
-
         snippet_numbers = itertools.count(1)
 
         def render_snippet(snippet: str) -> str:
@@ -344,7 +341,7 @@ def render_module(
     return RenderedModule(body.html, body.toc, quiz, body.checks)
 
 
-def _link_sections(quiz: Any, toc: list[TocEntry], path: str) -> None:
+def _link_sections(quiz: Quiz, toc: list[TocEntry], path: str) -> None:
     """Point each question's ``section:`` at its heading's anchor, so results can link back to the reading."""
     anchors = {entry.title.strip(): entry.id for entry in toc}
     problems = []

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from app.content.charts import _unknown_key_message
 from app.content.located_yaml import load_mapping
-from app.content.problems import Problem
+from app.problems import Problem
 from app.projections.levers import GRID, LEVER_NAMES, Levers
 
 SCENARIO_KEYS = ("title", *LEVER_NAMES)

@@ -10,7 +10,8 @@ import difflib
 import re
 from typing import Any
 
-from app.content.problems import Problem
+from app.problems import Problem
+from app.quizzes.grading import correct_answer_text
 
 THRESHOLD = 0.8
 # The shipped course has no item above the threshold (highest 0.62), so a near-copy is an error.
@@ -26,8 +27,6 @@ def is_diagnostic(slug: str) -> bool:
 
 def item_text(question: Any) -> str:
     """Question heading, stem and right answer, lowercased with spaces collapsed."""
-    from app.quizzes.grading import correct_answer_text  # the quiz engine imports content; import late
-
     try:
         key = correct_answer_text(question)
     except (KeyError, ValueError):

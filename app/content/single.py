@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from app.content.loader import parse_course_tree
-from app.content.problems import Problem
 from app.content.sources import LANGUAGES, CourseSource, ModuleSource
+from app.problems import Problem
 
 
 def module_file_name(order: int, slug: str, lang: str) -> str:

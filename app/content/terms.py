@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.content.located_yaml import Located, load_mapping
-from app.content.problems import Problem
 from app.content.sources import MODULE_FILE_RE
+from app.problems import Problem
 
 TERMS_FILE_RE = re.compile(r"^terms\.(?P<lang>[a-z]{2})\.yml$")
 TERM_KEYS = ("preferred", "avoid", "en", "allow")

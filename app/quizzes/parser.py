@@ -13,8 +13,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from app.content.problems import Problem
-from app.content.scan import QUIZ_FORM_RE, QUIZ_MARKER_LIKE_RE
+from app.problems import Problem
+from app.quizzes.markers import QUIZ_FORM_RE, QUIZ_MARKER_LIKE_RE
 from app.quizzes.model import Question, Quiz, QuizSettings
 from app.quizzes.raw import BuildContext, RawAnswer, RawKey, RawQuestion
 from app.quizzes.review import REVIEW_ITEMS, REVIEW_TIMES

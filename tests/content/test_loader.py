@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import app.content.loader
 from app.content import lint_course_tree, parse_course_tree
 
 from .support import both_languages, make_course, module_text
+
+QUIZ_PARSER_USER = app.content.loader  # the module that calls parse_quiz for a module file
 
 
 def messages(root: Path) -> list[tuple[str, int, str, str]]:
@@ -32,9 +33,7 @@ def fake_quiz_parser(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"text": text, **kwargs})
         return None, []
 
-    module = types.ModuleType("app.quizzes")
-    module.parse_quiz = parse_quiz  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.quizzes", module)
+    monkeypatch.setattr(QUIZ_PARSER_USER, "parse_quiz", parse_quiz)
     return calls
 
 
@@ -345,9 +344,7 @@ def test_quiz_parser_problems_are_reported(tmp_path: Path, monkeypatch: pytest.M
     def parse_quiz(text: str, *, path: str, first_line: int, **kwargs: Any) -> tuple[None, list[Problem]]:
         return None, [Problem(path, first_line + 2, "no correct answer")]
 
-    module = types.ModuleType("app.quizzes")
-    module.parse_quiz = parse_quiz  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.quizzes", module)
+    monkeypatch.setattr(QUIZ_PARSER_USER, "parse_quiz", parse_quiz)
     body = "<!-- quiz -->\n\n### Q?\n"
     make_course(tmp_path, {name: module_text(body) for name in ("01-intro.en.md", "01-intro.ko.md")})
     courses, problems = parse_course_tree(tmp_path)
