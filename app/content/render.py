@@ -32,7 +32,7 @@ from app.problems import CourseFormatError, Problem
 from app.quizzes import Quiz, parse_quiz
 
 # Bump when the HTML this module produces changes, so `flask courses sync` re-renders every module.
-RENDERER_VERSION = "2"  # 2: inline ```check blocks
+RENDERER_VERSION = "3"  # 2: inline ```check blocks; 3: links to assets, media and modules as ondo: placeholders
 
 # Ids written by authors or generated from headings get this prefix, so a heading called "Main" cannot
 # clash with the page's own id="main". Quiz snippets get "q<n>-" instead (see render_module).
@@ -142,6 +142,8 @@ REMOVED_WITH_CONTENT = frozenset(
         "form",
     }
 )
+# "ondo:" is left out on purpose: nh3 drops any ondo: URL an author writes, while the ondo: placeholders our
+# relative-URL rewriter returns for assets, media and modules are kept (nh3 does not re-check them; app/served_html.py).
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ATTRIBUTE_VALUES: dict[str, re.Pattern[str]] = {
     "dir": re.compile(r"^(ltr|rtl|auto)$"),

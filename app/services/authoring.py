@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -28,10 +27,10 @@ from app.content.sources import LANGUAGES, SLUG_RE, ModuleSource
 from app.extensions import db
 from app.models import Course, Module, ModuleRevision, ModuleText, User
 from app.models.base import utcnow
+from app.served_html import media_placeholder
 from app.services import audit, uploads
 from app.services.course_sync import asset_url_for, module_url_for, store_rendered
 
-MEDIA_URL_PREFIX = "/admin/media"  # the admin.course_media route
 MAX_MODULES = 99  # module files are numbered with two digits
 
 
@@ -92,9 +91,10 @@ def data_folders(course_folder: Path | None) -> list[Path]:
 
 
 def asset_url_in(course_slug: str, workspace_folder: Path):
-    """Asset URLs for a rendered page: uploaded files by the media route, course files by the course route.
+    """Asset links for a rendered page: uploaded files by the media route, course files by the course route.
 
-    Both carry the content digest, so browsers may cache them for a year.
+    Both are placeholders resolved when the page is served (app/served_html.py) and carry the content digest, so
+    browsers may cache them for a year.
     """
     file_url = asset_url_for(course_slug, workspace_folder)
     uploaded = uploads.course_uploads(course_slug)
@@ -104,7 +104,7 @@ def asset_url_in(course_slug: str, workspace_folder: Path):
         file = uploaded / inner
         if "/" not in inner and file.is_file():
             digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
-            return f"{MEDIA_URL_PREFIX}/{course_slug}/{quote(inner)}?v={digest}"
+            return media_placeholder(course_slug, inner, digest)
         return file_url(relative)
 
     return asset_url
