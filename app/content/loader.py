@@ -48,7 +48,8 @@ from app.content.sources import (
 )
 from app.content.terms import lint_course_terms
 from app.problems import Problem
-from app.quizzes import Question, parse_quiz
+from app.quizzes import Question
+from app.quizzes.deferred import ParsedQuiz, parse_quiz_once
 
 COURSE_KEYS = ("title", "summary", "level", "hours", "principles", "order")
 COURSE_REQUIRED = ("title", "summary", "level", "hours", "principles")
@@ -177,6 +178,8 @@ class _ModuleFile:
     headings: set[str] = field(default_factory=set)  # ## and ### headings of the body
     questions: list[Question] = field(default_factory=list)  # the parsed quiz questions
     step: str = ""  # the letter of an NNx- name
+    parsed_blocks: dict[str, Any] = field(default_factory=dict)  # ModuleSource.parsed_blocks
+    parsed_quiz: ParsedQuiz | None = None
 
     @property
     def rank(self) -> tuple[int, str]:
@@ -372,31 +375,26 @@ def _parse_module_file(
             )
 
     for fence in fences:
+        block_line = content_first + fence.start + 1
+        block = "\n".join(content[fence.start + 1 : fence.end])
         if fence.is_check:
-            check_quiz, check_problems = parse_quiz("\n".join(content[fence.start + 1 : fence.end]), path=display,
-                                           first_line=content_first + fence.start + 1, settings=None,
-                                           settings_line=content_first + fence.start, render=None,
-                                           allow_forms=False)
+            check_quiz, check_problems = parse_quiz_once(block, path=display, first_line=block_line, settings=None,
+                                                         settings_line=block_line - 1, allow_forms=False)
             problems.extend(check_problems)
             if check_quiz is not None:
-                module_file.tags += [(t, q.line) for q in check_quiz.questions for t in q.misconception_tags]
-            continue
-        if fence.is_scenario:
-            _, scenario_problems = parse_scenario_spec("\n".join(content[fence.start + 1 : fence.end]), path=display,
-                                                       first_line=content_first + fence.start + 1)
+                module_file.parsed_blocks[block] = None if block in module_file.parsed_blocks else check_quiz
+                module_file.tags += [(t, q.line) for q in check_quiz.quiz.questions for t in q.misconception_tags]
+        elif fence.is_scenario:
+            scenario, scenario_problems = parse_scenario_spec(block, path=display, first_line=block_line)
             problems.extend(scenario_problems)
-            continue
-        if not fence.is_chart:
-            continue
-        spec, chart_problems = parse_chart_spec(
-            "\n".join(content[fence.start + 1 : fence.end]),
-            path=display,
-            first_line=content_first + fence.start + 1,
-            datasets=datasets,
-        )
-        problems.extend(chart_problems)
-        if spec is not None:
-            module_file.datasets.add(spec.dataset)
+            if scenario is not None:
+                module_file.parsed_blocks[block] = scenario
+        elif fence.is_chart:
+            spec, chart_problems = parse_chart_spec(block, path=display, first_line=block_line, datasets=datasets)
+            problems.extend(chart_problems)
+            if spec is not None:
+                module_file.parsed_blocks[block] = spec
+                module_file.datasets.add(spec.dataset)
     for index in unclosed_chart_fences(content, fences):
         report(content_first + index, "this chart block is not closed: end it with a line of ``` like its first")
     course_folder = path.parent
@@ -414,20 +412,20 @@ def _parse_module_file(
         report(settings_line, "'quiz' must be a list of settings like 'pass_mark: 70', or left out")
         settings = None
     if quiz is not None:
-        parsed_quiz, quiz_problems = parse_quiz(
+        parsed_quiz, quiz_problems = parse_quiz_once(
             "\n".join(quiz),
             path=display,
             first_line=quiz_first,
             settings=settings,
             settings_line=settings_line,
-            render=None,
         )
         problems.extend(quiz_problems)
+        module_file.parsed_quiz = parsed_quiz
         if parsed_quiz is not None:
             headings = _section_headings(body, fences)
-            module_file.questions = parsed_quiz.questions
-            module_file.tags += [(t, q.line) for q in parsed_quiz.questions for t in q.misconception_tags]
-            for question in parsed_quiz.questions:
+            module_file.questions = parsed_quiz.quiz.questions
+            module_file.tags += [(t, q.line) for q in parsed_quiz.quiz.questions for t in q.misconception_tags]
+            for question in parsed_quiz.quiz.questions:
                 if question.section and question.section not in headings:
                     report(question.line, section_problem(question.section))
     elif settings_field is not None:
@@ -461,6 +459,8 @@ def _parse_module_file(
             datasets=tuple(sorted(module_file.datasets)),
             assets=tuple(sorted(module_file.assets)),
             source_hash=source_hash(raw, module_file.datasets, datasets, module_file.assets, course_folder),
+            parsed_blocks=dict(module_file.parsed_blocks),
+            parsed_quiz=module_file.parsed_quiz,
         )
     return module_file, problems
 
