@@ -2,8 +2,9 @@
 
 A module text typed in the browser is checked by writing its course to a temporary courses folder (the
 workspace: ``course.yml``, the other published modules, ``assets/`` and ``_data/``) and running the same
-linter and renderer as ``flask courses sync``. So the preview is exactly what students will see, and what
-lint accepts here, ``flask courses lint`` accepts in an export.
+linter and renderer as ``flask courses sync``. So the preview is exactly what students will see. The linter checks
+the typed text in full and reads the other files only for the checks across modules (slugs, languages,
+prerequisites, misconception tags, similar items), so a preview costs about one module, not the course.
 """
 from __future__ import annotations
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-import app.content.loader
+import app.content.module_file
 from app.content import lint_course_tree, parse_course_tree
 
 from .support import both_languages, make_course, module_text
 
-QUIZ_PARSER_USER = app.content.loader  # the module that calls parse_quiz_once for a module file
+QUIZ_PARSER_USER = app.content.module_file  # the module that calls parse_quiz_once for a module file
 
 
 def messages(root: Path) -> list[tuple[str, int, str, str]]:
