@@ -145,6 +145,35 @@ def _line_reaches_label(x: float, row: int, labels: list[tuple]) -> bool:
     return not any(other_row > row and span[0] - 2 <= x <= span[1] + 2 for *_, other_row, span in labels)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where one drawing puts things: the plot box, the scales and the text around it."""
+
+    layout: ChartLayout
+    left: float
+    right: float
+    top: float
+    bottom: float
+    height: float
+    px: XScale
+    py: YScale
+    y_ticks: list[float]
+    y_tick_labels: list[str]
+    x_tick_marks: list[tuple[float, str]]
+    y_title_lines: list[str]
+    x_title_lines: list[str]
+    title_band: float
+    band: float  # bar charts: the width per category
+
+    @property
+    def wide(self) -> bool:
+        return self.layout is WIDE
+
+    @property
+    def plot_w(self) -> float:
+        return self.right - self.left
+
+
 def _svg(
     spec: ChartSpec,
     rows: list[Point],
@@ -158,6 +187,33 @@ def _svg(
 ) -> str:
     """The chart drawn for ``layout``. The wide drawing keeps the axis title beside the y axis; the narrow
     one writes it above the plot and wraps it, puts numbers at the annotation lines and uses fewer ticks."""
+    frame, labels, y_low, y_high = _frame(spec, rows, layout, x_label, y_axis_label)
+    left, top, plot_h = frame.left, frame.top, layout.plot_height
+    cid = escape(chart_id if frame.wide else f"{chart_id}-narrow")
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{layout.name}" '
+        f'viewBox="0 0 {layout.width} {frame.height:g}" '
+        f'width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc" focusable="false">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
+        f'<clipPath id="{cid}-plot">'
+        f'<rect x="{left}" y="{top}" width="{frame.plot_w}" height="{plot_h}"/></clipPath>',
+        *_y_axis(frame, y_axis_label),
+    ]
+    if spec.type == "line":
+        out.extend(_line_marks(rows, frame.px, frame.py, cid))
+    else:
+        baseline = frame.py(min(max(0.0, y_low), y_high))
+        out.extend(_bar_marks(rows, frame.band, frame.py, baseline, cid, left))
+    out.extend(_x_axis(frame, x_label))
+    out.extend(_annotation_marks(frame, labels))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _frame(spec: ChartSpec, rows: list[Point], layout: ChartLayout, x_label: str,
+           y_axis_label: str) -> tuple[_Frame, list[tuple], float, float]:
+    """The geometry of one drawing, its annotation labels and the y domain."""
     wide = layout is WIDE
     font, line_height = layout.font, layout.line_height
     y_low, y_high, y_ticks, y_decimals = _y_domain(spec, rows, layout.y_ticks)
@@ -173,29 +229,7 @@ def _svg(
         x_title_lines = wrap_text(x_label, layout.width - 8, font)
     plot_w = layout.width - left - right_margin
     right = left + plot_w
-
-    if spec.type == "line":
-        x_low, x_high = x_domain(spec, rows)
-
-        def px(value: float | str) -> float:
-            return left + (float(value) - x_low) / (x_high - x_low) * plot_w
-
-        x_ticks, x_decimals = nice_ticks(x_low, x_high, layout.x_ticks)
-        x_tick_marks = [
-            (px(t), format_number(t, x_decimals)) for t in x_ticks if x_low - 1e-9 <= t <= x_high + 1e-9
-        ]
-    else:
-        band = plot_w / len(rows)
-
-        def px(value: float | str) -> float:
-            index = next(i for i, (x, _) in enumerate(rows) if same_x(x, value))
-            return left + (index + 0.5) * band
-
-        bar_ticks = _bar_ticks(rows, target=8 if wide else 4)
-        room = plot_w / max(len(bar_ticks), 1) - 6
-        x_tick_marks = [
-            (px(x), format_cell(x) if wide else shorten(format_cell(x), room, font)) for x in bar_ticks
-        ]
+    px, x_tick_marks, band = _x_scale(spec, rows, layout, left, plot_w)
 
     labels = _annotation_labels(spec, px, layout, left, right)
     label_rows = max((label[4] for label in labels), default=-1) + 1
@@ -209,73 +243,102 @@ def _svg(
     def py(value: float) -> float:
         return bottom - (value - y_low) / (y_high - y_low) * plot_h
 
-    cid = escape(chart_id if wide else f"{chart_id}-narrow")
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{layout.name}" '
-        f'viewBox="0 0 {layout.width} {height:g}" '
-        f'width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc" focusable="false">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
-        f'<clipPath id="{cid}-plot">'
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}"/></clipPath>',
-        '<g class="chart-grid" stroke="currentColor" stroke-opacity="0.15">',
-    ]
-    for tick in y_ticks:
-        out.append(f'<line x1="{left}" x2="{right}" y1="{py(tick):.1f}" y2="{py(tick):.1f}"/>')
+    frame = _Frame(layout, left, right, top, bottom, height, px, py, y_ticks, y_tick_labels, x_tick_marks,
+                   y_title_lines, x_title_lines, title_band, band)
+    return frame, labels, y_low, y_high
+
+
+def _x_scale(spec: ChartSpec, rows: list[Point], layout: ChartLayout, left: float,
+             plot_w: float) -> tuple[XScale, list[tuple[float, str]], float]:
+    """The x scale, the x tick marks (position, label) and, for bars, the band per category."""
+    if spec.type == "line":
+        x_low, x_high = x_domain(spec, rows)
+
+        def px(value: float | str) -> float:
+            return left + (float(value) - x_low) / (x_high - x_low) * plot_w
+
+        x_ticks, x_decimals = nice_ticks(x_low, x_high, layout.x_ticks)
+        marks = [(px(t), format_number(t, x_decimals)) for t in x_ticks if x_low - 1e-9 <= t <= x_high + 1e-9]
+        return px, marks, 0.0
+    band = plot_w / len(rows)
+
+    def px_bar(value: float | str) -> float:
+        index = next(i for i, (x, _) in enumerate(rows) if same_x(x, value))
+        return left + (index + 0.5) * band
+
+    wide = layout is WIDE
+    bar_ticks = _bar_ticks(rows, target=8 if wide else 4)
+    room = plot_w / max(len(bar_ticks), 1) - 6
+    marks = [(px_bar(x), format_cell(x) if wide else shorten(format_cell(x), room, layout.font)) for x in bar_ticks]
+    return px_bar, marks, band
+
+
+def _y_axis(frame: _Frame, y_axis_label: str) -> list[str]:
+    """Grid lines, tick labels and the y axis title (beside the axis, or above the plot when narrow)."""
+    left, py, font = frame.left, frame.py, frame.layout.font
+    out = ['<g class="chart-grid" stroke="currentColor" stroke-opacity="0.15">']
+    for tick in frame.y_ticks:
+        out.append(f'<line x1="{left}" x2="{frame.right}" y1="{py(tick):.1f}" y2="{py(tick):.1f}"/>')
     out.append("</g>")
     out.append(f'<g class="chart-axis chart-axis-y" fill="currentColor" font-size="{font}" text-anchor="end">')
-    for tick, label in zip(y_ticks, y_tick_labels, strict=True):
+    for tick, label in zip(frame.y_ticks, frame.y_tick_labels, strict=True):
         out.append(f'<text x="{left - 8}" y="{py(tick) + font / 3:.1f}">{escape(label)}</text>')
-    if wide:
+    if frame.wide:
         out.append(
             f'<text class="chart-axis-label" text-anchor="middle" '
-            f'transform="translate(16 {top + plot_h / 2:.1f}) rotate(-90)">{escape(y_axis_label)}</text>'
+            f'transform="translate(16 {frame.top + frame.layout.plot_height / 2:.1f}) rotate(-90)">'
+            f"{escape(y_axis_label)}</text>"
         )
     else:
-        for index, line in enumerate(y_title_lines):
+        for index, line in enumerate(frame.y_title_lines):
             out.append(f'<text class="chart-axis-label" text-anchor="start" x="2" '
-                       f'y="{8 + font + index * line_height}">{escape(line)}</text>')
+                       f'y="{8 + font + index * frame.layout.line_height}">{escape(line)}</text>')
     out.append("</g>")
+    return out
 
-    if spec.type == "line":
-        out.extend(_line_marks(rows, px, py, cid))
-    else:
-        baseline = py(min(max(0.0, y_low), y_high))
-        out.extend(_bar_marks(rows, band, py, baseline, cid, left))
 
-    out.append(
+def _x_axis(frame: _Frame, x_label: str) -> list[str]:
+    """The axis lines, x ticks with their labels and the x axis title."""
+    left, right, top, bottom = frame.left, frame.right, frame.top, frame.bottom
+    font, line_height = frame.layout.font, frame.layout.line_height
+    out = [
         f'<g class="chart-axis chart-axis-x" stroke="currentColor">'
         f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}"/>'
         f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}"/>'
-    )
-    for x, _ in x_tick_marks:
+    ]
+    for x, _ in frame.x_tick_marks:
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 5}"/>')
     out.append("</g>")
     out.append(f'<g class="chart-axis chart-axis-x" fill="currentColor" font-size="{font}" text-anchor="middle">')
-    for x, label in x_tick_marks:
+    for x, label in frame.x_tick_marks:
         out.append(f'<text x="{x:.1f}" y="{bottom + font + 6}">{escape(label)}</text>')
-    if wide:
+    if frame.wide:
         out.append(
-            f'<text class="chart-axis-label" x="{left + plot_w / 2:.1f}" y="{height - 8}">'
+            f'<text class="chart-axis-label" x="{left + frame.plot_w / 2:.1f}" y="{frame.height - 8}">'
             f"{escape(x_label)}</text>"
         )
     else:
-        for index, line in enumerate(x_title_lines):
-            out.append(f'<text class="chart-axis-label" x="{layout.width / 2:.1f}" '
+        for index, line in enumerate(frame.x_title_lines):
+            out.append(f'<text class="chart-axis-label" x="{frame.layout.width / 2:.1f}" '
                        f'y="{bottom + font + 6 + (index + 1) * line_height + 4}">{escape(line)}</text>')
     out.append("</g>")
+    return out
 
-    label_top = (8 if wide else 8 + title_band) + font
+
+def _annotation_marks(frame: _Frame, labels: list[tuple]) -> list[str]:
+    """A dashed line per annotation, from its label (in the rows above the plot) down to the x axis."""
+    font, line_height = frame.layout.font, frame.layout.line_height
+    label_top = (8 if frame.wide else 8 + frame.title_band) + font
+    out = []
     for x, label_x, anchor, text, row, _span in labels:
-        line_top = label_top + row * line_height + 4 if _line_reaches_label(x, row, labels) else top
+        line_top = label_top + row * line_height + 4 if _line_reaches_label(x, row, labels) else frame.top
         out.append(
-            f'<g class="chart-annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{line_top}" y2="{bottom}" '
+            f'<g class="chart-annotation"><line x1="{x:.1f}" x2="{x:.1f}" y1="{line_top}" y2="{frame.bottom}" '
             f'stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"/>'
             f'<text x="{label_x:.1f}" y="{label_top + row * line_height}" font-size="{font}" fill="currentColor" '
             f'text-anchor="{anchor}">{escape(text)}</text></g>'
         )
-    out.append("</svg>")
-    return "\n".join(out)
+    return out
 
 
 def _bar_ticks(rows: list[Point], target: int = 8) -> list[float | str]:
