@@ -39,7 +39,7 @@ def check_production_config(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import assets, database, i18n, request_log, security
+    from app import assets, database, i18n, request_log, security, served_html
     from app.extensions import babel, csrf, db, limiter, login_manager
 
     request_log.init_request_log(app)  # first, so every later hook and error has the request id
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     security.init_headers(app)
     i18n.init_templates(app)
     assets.init_assets(app)
+    served_html.init_served_html(app)  # after Flask-Compress, so it runs before it
 
 
 def init_migrations(app: Flask) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.content.located_yaml import Located, load_mapping
-from app.content.problems import CourseFormatError, Problem
+from app.problems import CourseFormatError, Problem
 
 Cell = float | str | None
 

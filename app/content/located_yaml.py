@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from app.content.problems import Problem
+from app.problems import Problem
 
 _STR_TAG = "tag:yaml.org,2002:str"
 # Our files are shallow (front matter, course.yml and chart blocks reach 3 or 4 levels). PyYAML builds nodes

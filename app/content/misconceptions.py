@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.content.located_yaml import Located, load_mapping
-from app.content.problems import Problem
 from app.content.sources import LANGUAGES, PRINCIPLES
+from app.problems import Problem
+from app.quizzes.text import TAG_RE
 
 CATALOGUE_FILE = "misconceptions.yml"
 ENTRY_KEYS = ("name", "description", "principle", "addressed")
@@ -82,8 +83,6 @@ def load_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
 
     def report(line: int, message: str, severity: str = "error") -> None:
         problems.append(Problem(display, line, message, severity))
-
-    from app.quizzes.text import TAG_RE  # the quiz engine imports content; importing late avoids a cycle
 
     entries: dict[str, Misconception] = {}
     for tag, located in fields.items():

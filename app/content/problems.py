@@ -1,28 +1,4 @@
-"""Problems found in course files, reported as ``path:line: message`` like a compiler."""
-from __future__ import annotations
+"""Kept for old imports: the problem types live in app/problems.py, shared with the quiz engine."""
+from app.problems import CourseFormatError, Problem
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-    severity: str = "error"  # "error" or "warning"
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def __str__(self) -> str:
-        prefix = "" if self.is_error else "warning: "
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
-
-
-class CourseFormatError(Exception):
-    """Raised when course files cannot be loaded; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+__all__ = ["CourseFormatError", "Problem"]

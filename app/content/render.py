@@ -25,13 +25,15 @@ from pymdownx.slugs import slugify
 from app.content.charts import chart_labels as default_chart_labels
 from app.content.charts import parse_chart_spec, render_chart
 from app.content.datasets import DatasetStore
-from app.content.problems import CourseFormatError, Problem
 from app.content.scan import find_fences
 from app.content.scenario_block import parse_scenario_spec, scenario_placeholder
 from app.content.sources import MODULE_FILE_RE, ModuleSource
+from app.problems import CourseFormatError, Problem
+from app.quizzes import Quiz, parse_quiz
+from app.quizzes.deferred import ParsedQuiz
 
 # Bump when the HTML this module produces changes, so `flask courses sync` re-renders every module.
-RENDERER_VERSION = "2"  # 2: inline ```check blocks
+RENDERER_VERSION = "3"  # 2: inline ```check blocks; 3: links to assets, media and modules as ondo: placeholders
 
 # Ids written by authors or generated from headings get this prefix, so a heading called "Main" cannot
 # clash with the page's own id="main". Quiz snippets get "q<n>-" instead (see render_module).
@@ -141,6 +143,8 @@ REMOVED_WITH_CONTENT = frozenset(
         "form",
     }
 )
+# "ondo:" is left out on purpose: nh3 drops any ondo: URL an author writes, while the ondo: placeholders our
+# relative-URL rewriter returns for assets, media and modules are kept (nh3 does not re-check them; app/served_html.py).
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ATTRIBUTE_VALUES: dict[str, re.Pattern[str]] = {
     "dir": re.compile(r"^(ltr|rtl|auto)$"),
@@ -192,7 +196,7 @@ class RenderedModule:
 
     body_html: str
     toc: list[TocEntry]
-    quiz: Any  # app.quizzes.Quiz, or None when the module has no quiz
+    quiz: Quiz | None  # None when the module has no quiz
     checks: list[dict[str, Any]] = field(default_factory=list)  # inline ungraded checks, in body order
 
 
@@ -208,13 +212,16 @@ def render_markdown(
     path: str = "<markdown>",
     first_line: int = 1,
     allow_checks: bool = True,
+    parsed_blocks: Mapping[str, Any] | None = None,
 ) -> RenderedHtml:
     """Render author Markdown to sanitised HTML with charts, and list its h2/h3 headings.
 
     ``asset_url("assets/x.png")`` gives the served URL of a course file; ``module_url("slug")`` the URL of
     another module of the course (for links like ``02-greenhouse-effect.en.md``). Both must not raise.
     Raises :class:`CourseFormatError` for an invalid chart block; lint first so that never happens.
+    ``parsed_blocks`` holds what lint parsed (``ModuleSource.parsed_blocks``): those blocks are not parsed again.
     """
+    parsed_blocks = parsed_blocks or {}
     text = text.replace("\r\n", "\n")
     labels = default_chart_labels(lang, chart_labels)
     lines = text.split("\n")
@@ -229,23 +236,26 @@ def render_markdown(
     for fence in wanted:
         block = "\n".join(lines[fence.start + 1 : fence.end])
         block_line = first_line + fence.start + 1
+        parsed = parsed_blocks.get(block)
         if fence.is_chart:
-            spec, problems = parse_chart_spec(block, path=path, first_line=block_line, datasets=datasets)
+            spec, problems = (parsed, []) if parsed is not None else parse_chart_spec(
+                block, path=path, first_line=block_line, datasets=datasets)
             if spec is None:
                 raise CourseFormatError(problems)
             chart_count += 1
             chart_id = f"{id_prefix}chart-{chart_count}"
             inserts.append(render_chart(spec, datasets.get(spec.dataset), chart_id=chart_id, labels=labels))
         elif fence.is_scenario:
-            scenario, problems = parse_scenario_spec(block, path=path, first_line=block_line)
+            scenario, problems = (parsed, []) if parsed is not None else parse_scenario_spec(
+                block, path=path, first_line=block_line)
             if scenario is None:
                 raise CourseFormatError(problems)
             inserts.append(scenario_placeholder(scenario, scenario_count, f"{id_prefix}scenario-{scenario_count + 1}"))
             scenario_count += 1
         else:
-            checks.append(_parse_check(block, block_line, len(checks) + 1, path=path, datasets=datasets,
+            checks.append(_parse_check(block, block_line, len(checks) + 1, parsed, path=path, datasets=datasets,
                                        asset_url=asset_url, module_url=module_url, lang=lang,
-                                       chart_labels=chart_labels))
+                                       chart_labels=chart_labels, parsed_blocks=parsed_blocks))
             index = len(checks) - 1
             inserts.append(f'<div class="inline-check" id="{id_prefix}check-{index + 1}">'
                            f"{CHECK_MARKER.format(index=index)}</div>")
@@ -275,14 +285,15 @@ def render_markdown(
     return RenderedHtml(safe_html, toc, checks)
 
 
-def _parse_check(block: str, block_line: int, number: int, *, path: str, **render_options: Any) -> dict[str, Any]:
-    """Parse a ```check block (quiz syntax, ungraded) with its stems rendered like the body."""
-    from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
-
+def _parse_check(block: str, block_line: int, number: int, parsed: ParsedQuiz | None, *, path: str,
+                 **render_options: Any) -> dict[str, Any]:
+    """A ```check block (quiz syntax, ungraded) with its stems rendered like the body (parsed now unless lint did)."""
     def render_snippet(snippet: str) -> str:
         return render_markdown(snippet, id_prefix=f"k{number}-", path=path, first_line=block_line,
                                allow_checks=False, **render_options).html
 
+    if parsed is not None:
+        return parsed.filled(render_snippet).to_dict()
     quiz, problems = parse_quiz(block, path=path, first_line=block_line, settings=None,
                                 settings_line=block_line - 1, render=render_snippet, allow_forms=False)
     if quiz is None:
@@ -308,11 +319,10 @@ def render_module(
         chart_labels=chart_labels,
         path=module.path,
         first_line=module.body_first_line,
+        parsed_blocks=module.parsed_blocks,
     )
     quiz = None
     if module.quiz_markdown is not None:
-        from app.quizzes import parse_quiz  # the quiz engine imports content; importing late avoids a cycle
-
         snippet_numbers = itertools.count(1)
 
         def render_snippet(snippet: str) -> str:
@@ -328,23 +338,29 @@ def render_module(
                 path=module.path,
                 first_line=module.quiz_first_line,
                 allow_checks=False,
+                parsed_blocks=module.parsed_blocks,
             ).html
 
-        quiz, problems = parse_quiz(
-            module.quiz_markdown,
-            path=module.path,
-            first_line=module.quiz_first_line,
-            settings=module.quiz_settings,
-            settings_line=module.quiz_settings_line,
-            render=render_snippet,
-        )
-        if any(problem.is_error for problem in problems):
-            raise CourseFormatError(problems)
+        parsed = module.parsed_quiz
+        if parsed is not None and parsed.parsed_from(module.quiz_markdown, module.quiz_settings):
+            # lint parsed it: render its texts only
+            quiz = parsed.filled(render_snippet)
+        else:
+            quiz, problems = parse_quiz(
+                module.quiz_markdown,
+                path=module.path,
+                first_line=module.quiz_first_line,
+                settings=module.quiz_settings,
+                settings_line=module.quiz_settings_line,
+                render=render_snippet,
+            )
+            if quiz is None or any(problem.is_error for problem in problems):
+                raise CourseFormatError(problems)
         _link_sections(quiz, body.toc, module.path)
     return RenderedModule(body.html, body.toc, quiz, body.checks)
 
 
-def _link_sections(quiz: Any, toc: list[TocEntry], path: str) -> None:
+def _link_sections(quiz: Quiz, toc: list[TocEntry], path: str) -> None:
     """Point each question's ``section:`` at its heading's anchor, so results can link back to the reading."""
     anchors = {entry.title.strip(): entry.id for entry in toc}
     problems = []

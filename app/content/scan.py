@@ -11,11 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-QUIZ_MARKER = "<!-- quiz -->"
-# "<!-- quiz form: A -->" starts form A of a quiz with parallel forms (instead of QUIZ_MARKER).
-QUIZ_FORM_RE = re.compile(r"<!--[ \t]*quiz[ \t]+form[ \t]*:[ \t]*(?P<label>[^\s>-]*)[ \t]*-->")
-# Anything that looks like a quiz marker, so a misspelt one is reported instead of silently read as text.
-QUIZ_MARKER_LIKE_RE = re.compile(r"<!--[ \t]*quiz\b.*")
+from app.quizzes.markers import QUIZ_FORM_RE, QUIZ_MARKER, QUIZ_MARKER_LIKE_RE  # noqa: F401 (also read from here)
 
 _FENCE_OPEN_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?P<info>[^\n`]*)$")
 _CODE_SPAN_RE = re.compile(r"(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`)")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qsl, urlencode
 
-from app.content.charts import _unknown_key_message
+from app.content.chart_spec import _unknown_key_message
 from app.content.located_yaml import load_mapping
-from app.content.problems import Problem
+from app.problems import Problem
 from app.projections.levers import GRID, LEVER_NAMES, Levers
 
 SCENARIO_KEYS = ("title", *LEVER_NAMES)

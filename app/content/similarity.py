@@ -10,7 +10,8 @@ import difflib
 import re
 from typing import Any
 
-from app.content.problems import Problem
+from app.problems import Problem
+from app.quizzes.grading import correct_answer_text
 
 THRESHOLD = 0.8
 # The shipped course has no item above the threshold (highest 0.62), so a near-copy is an error.
@@ -26,8 +27,6 @@ def is_diagnostic(slug: str) -> bool:
 
 def item_text(question: Any) -> str:
     """Question heading, stem and right answer, lowercased with spaces collapsed."""
-    from app.quizzes.grading import correct_answer_text  # the quiz engine imports content; import late
-
     try:
         key = correct_answer_text(question)
     except (KeyError, ValueError):
@@ -43,16 +42,20 @@ def similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def similar_items_problems(files: list[tuple[str, str, str, list[Any]]],
-                           threshold: float = THRESHOLD) -> list[Problem]:
-    """``files``: (path, slug, lang, questions) per module file of one course."""
+def similar_items_problems(files: list[tuple[str, str, str, list[Any]]], threshold: float = THRESHOLD,
+                           *, focus: str | None = None) -> list[Problem]:
+    """``files``: (path, slug, lang, questions) per module file of one course.
+
+    ``focus`` (a path among them): only the comparisons that file takes part in, as a diagnostic or as a quiz.
+    """
     problems: list[Problem] = []
     others: dict[str, list[tuple[str, Any, str]]] = {}
-    for _path, slug, lang, questions in files:
-        if not is_diagnostic(slug):
+    focus_is_diagnostic = any(path == focus and is_diagnostic(slug) for path, slug, _lang, _questions in files)
+    for path, slug, lang, questions in files:
+        if not is_diagnostic(slug) and (focus is None or focus_is_diagnostic or path == focus):
             others.setdefault(lang, []).extend((slug, q, item_text(q)) for q in questions)
     for path, slug, lang, questions in files:
-        if not is_diagnostic(slug):
+        if not is_diagnostic(slug) or (focus_is_diagnostic and path != focus):
             continue
         for question in questions:
             text = item_text(question)

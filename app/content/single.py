@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from app.content.loader import parse_course_tree
-from app.content.problems import Problem
 from app.content.sources import LANGUAGES, CourseSource, ModuleSource
+from app.problems import Problem
 
 
 def module_file_name(order: int, slug: str, lang: str) -> str:
@@ -44,10 +44,11 @@ def check_module_file(courses_root: Path, course_slug: str, file_name: str) -> M
     """Lint the course folder ``courses_root/course_slug`` and pick out the module file ``file_name``.
 
     Problems are reported with paths relative to the course folder (``01-reading.en.md:12: ...``), so
-    the temporary folder never shows. Problems of other files are kept: an edit can break them (a
-    prerequisite that now differs between the languages, for example).
+    the temporary folder never shows. Only this file is checked in full; the others are read for the checks
+    across modules, whose problems are kept wherever they are reported: an edit can break another file (a
+    prerequisite that now differs between the languages, for example). ``course.modules`` holds this file alone.
     """
-    courses, problems = parse_course_tree(courses_root, only=course_slug)
+    courses, problems = parse_course_tree(courses_root, only=course_slug, focus=file_name)
     course = next((c for c in courses if c.slug == course_slug), None)
     source = None
     if course is not None:

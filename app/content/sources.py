@@ -51,6 +51,11 @@ class ModuleSource:
     assets: tuple[str, ...]  # course files it shows or links to, like "assets/co2.png"
     source_hash: str
     step: str = ""  # the letter of an NNx- file name: sorts after NN- and before the next number
+    # What lint parsed, so rendering does not parse it again: the ```chart, ```scenario and ```check blocks (body
+    # and quiz stems) by their text (ChartSpec, ScenarioSpec, app.quizzes.deferred.ParsedQuiz; None for a check
+    # written twice, whose lines differ), and the quiz. The renderer uses them only for the very text parsed.
+    parsed_blocks: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    parsed_quiz: Any = field(default=None, compare=False, repr=False)  # app.quizzes.deferred.ParsedQuiz
 
 
 @dataclass(frozen=True)

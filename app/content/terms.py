@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.content.located_yaml import Located, load_mapping
-from app.content.problems import Problem
 from app.content.sources import MODULE_FILE_RE
+from app.problems import Problem
 
 TERMS_FILE_RE = re.compile(r"^terms\.(?P<lang>[a-z]{2})\.yml$")
 TERM_KEYS = ("preferred", "avoid", "en", "allow")
@@ -41,8 +41,8 @@ class Term:
     allow: tuple[str, ...] = ()  # longer phrases that contain a variant but are correct (e.g. a proper name)
 
 
-def lint_course_terms(folder: Path) -> list[Problem]:
-    """Problems in the course's term lists and every variant its modules use, at file and line."""
+def lint_course_terms(folder: Path, only: str | None = None) -> list[Problem]:
+    """Problems in the course's term lists and every variant its modules use (or the module file ``only``)."""
     problems: list[Problem] = []
     for terms_file in sorted(p for p in folder.iterdir() if p.is_file() and TERMS_FILE_RE.match(p.name)):
         lang = terms_file.name.split(".")[1]
@@ -52,7 +52,7 @@ def lint_course_terms(folder: Path) -> list[Problem]:
             continue
         for module in sorted(folder.iterdir()):
             match = MODULE_FILE_RE.match(module.name)
-            if match and match["lang"] == lang and module.is_file():
+            if match and match["lang"] == lang and module.is_file() and only in (None, module.name):
                 problems.extend(find_variants(module.read_text(encoding="utf-8"), terms, str(module)))
     return problems
 

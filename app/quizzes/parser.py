@@ -13,8 +13,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from app.content.problems import Problem
-from app.content.scan import QUIZ_FORM_RE, QUIZ_MARKER_LIKE_RE
+from app.problems import Problem
+from app.quizzes.markers import QUIZ_FORM_RE, QUIZ_MARKER_LIKE_RE
 from app.quizzes.model import Question, Quiz, QuizSettings
 from app.quizzes.raw import BuildContext, RawAnswer, RawKey, RawQuestion
 from app.quizzes.review import REVIEW_ITEMS, REVIEW_TIMES
@@ -76,7 +76,7 @@ def _inline_from_block(html: str) -> str:
 _INLINE_BLOCK_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+*]|#{1,6})(?=\s|$)|^(>)")
 
 
-def _renderers(render: Callable[[str], str] | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
+def renderers(render: Callable[[str], str] | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
     """(inline, block) renderers. Inline text (headings, choices) must stay inline: "### 1. Why?" is a
     numbered question, not an ordered list, so a leading block marker is escaped before rendering."""
     if render is None:
@@ -522,6 +522,7 @@ def parse_quiz(
     settings_line: int,
     render: Callable[[str], str] | None = None,
     allow_forms: bool = True,
+    deferred_renderers: tuple[Callable[[str], str], Callable[[str], str]] | None = None,
 ) -> tuple[Quiz | None, list[Problem]]:
     """Parse the text after ``<!-- quiz -->`` into a Quiz, with every problem at its file line.
 
@@ -530,12 +531,13 @@ def parse_quiz(
     ``(None, problems)`` when any problem is an error; warnings alone still give a Quiz.
     ``<!-- quiz form: A -->`` lines split the questions into parallel forms (``Question.form``); question
     ids are unique across all forms. ``allow_forms=False`` (check blocks) reports such lines instead.
+    ``deferred_renderers`` (inline, block) replace ``render``: see app/quizzes/deferred.py (parse once, render later).
     """
     quiz_settings, problems = parse_settings(settings, path=path, line=settings_line)
     line_parser = _LineParser(text, path, first_line, allow_forms=allow_forms)
     raws = line_parser.parse()
     problems.extend(line_parser.problems)
-    inline, block = _renderers(render)
+    inline, block = deferred_renderers if deferred_renderers is not None else renderers(render)
     ctx = BuildContext(path=path, inline=inline, block=block)
     if not raws:
         ctx.error(max(first_line - 1, 1), "the quiz section has no questions (each starts with '### ')")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.content.problems import Problem
+from app.problems import Problem
 
 
 @dataclass

@@ -6,12 +6,12 @@ import importlib.metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Course, Module, ModuleRevision, ModuleText
+from app.served_html import asset_placeholder, module_placeholder
 
 if TYPE_CHECKING:
     from app.content import DatasetStore, ModuleSource
@@ -47,19 +47,22 @@ class SyncReport:
 
 
 def asset_url_for(course_slug: str, course_path: Path):
-    """URLs of course assets carry a content hash, so browsers may cache them for a year."""
+    """Links to course assets, as placeholders resolved when the page is served (app/served_html.py).
+
+    They carry a content hash, so browsers may cache the file for a year.
+    """
 
     def asset_url(relative: str) -> str:
         file = course_path / relative
         digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12] if file.is_file() else "missing"
-        inner = quote(relative.removeprefix("assets/"))  # the path arrives decoded: spaces, Korean letters
-        return f"/courses/{course_slug}/assets/{inner}?v={digest}"
+        return asset_placeholder(course_slug, relative.removeprefix("assets/"), digest)  # the path arrives decoded
 
     return asset_url
 
 
 def module_url_for(course_slug: str):
-    return lambda slug: f"/courses/{course_slug}/{slug}"
+    """Links to other modules of the course, as placeholders resolved when the page is served."""
+    return lambda slug: module_placeholder(course_slug, slug)
 
 
 def render_source(source: ModuleSource, datasets: DatasetStore, course_path: Path):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import app.content.module_file
 from app.content import lint_course_tree, parse_course_tree
 
 from .support import both_languages, make_course, module_text
+
+QUIZ_PARSER_USER = app.content.module_file  # the module that calls parse_quiz_once for a module file
 
 
 def messages(root: Path) -> list[tuple[str, int, str, str]]:
@@ -25,16 +26,14 @@ def errors(root: Path) -> list[tuple[str, int, str]]:
 
 @pytest.fixture
 def fake_quiz_parser(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Stand in for app.quizzes.parse_quiz and record how the loader calls it."""
+    """Stand in for the quiz parser (parse_quiz_once) and record how the loader calls it."""
     calls: list[dict[str, Any]] = []
 
     def parse_quiz(text: str, **kwargs: Any) -> tuple[None, list[Any]]:
         calls.append({"text": text, **kwargs})
         return None, []
 
-    module = types.ModuleType("app.quizzes")
-    module.parse_quiz = parse_quiz  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.quizzes", module)
+    monkeypatch.setattr(QUIZ_PARSER_USER, "parse_quiz_once", parse_quiz)
     return calls
 
 
@@ -332,7 +331,7 @@ def test_the_quiz_section_is_handed_to_the_quiz_parser_with_file_lines(
     assert call["text"].split("\n")[1] == "### Question one?"
     assert call["settings"] == {"pass_mark": 80}
     assert file_lines[call["settings_line"] - 1] == "quiz:"
-    assert call["render"] is None
+    assert "render" not in call  # parsed once, rendered later (app/quizzes/deferred.py)
     assert call["path"].endswith("01-intro.en.md")
     module = courses[0].versions("intro")["en"]
     assert module.body_markdown == "\nIntro.\n"
@@ -345,9 +344,7 @@ def test_quiz_parser_problems_are_reported(tmp_path: Path, monkeypatch: pytest.M
     def parse_quiz(text: str, *, path: str, first_line: int, **kwargs: Any) -> tuple[None, list[Problem]]:
         return None, [Problem(path, first_line + 2, "no correct answer")]
 
-    module = types.ModuleType("app.quizzes")
-    module.parse_quiz = parse_quiz  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.quizzes", module)
+    monkeypatch.setattr(QUIZ_PARSER_USER, "parse_quiz_once", parse_quiz)
     body = "<!-- quiz -->\n\n### Q?\n"
     make_course(tmp_path, {name: module_text(body) for name in ("01-intro.en.md", "01-intro.ko.md")})
     courses, problems = parse_course_tree(tmp_path)

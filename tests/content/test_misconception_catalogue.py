@@ -140,3 +140,21 @@ def test_a_rewritten_diagnostic_item_on_the_same_idea_passes(tmp_path: Path) -> 
     files |= {f"01-intro.{lang}.md": module_text(other) for lang in ("en", "ko")}
     make_course(tmp_path, files)
     assert parse_course_tree(tmp_path)[1] == []
+
+
+def test_a_focused_check_compares_only_what_the_focused_file_takes_part_in(tmp_path: Path) -> None:
+    copy = DIAGNOSTIC.replace("Text.\n", "## Seasons\n\nText.\n").replace("id: diag-seasons", "id: q-seasons")
+    other = ("## Seasons\n\nText.\n\n<!-- quiz -->\n\n### When it is summer in Korea, what season is it in Australia?\n"
+             "id: q-australia\n\n- (x) Winter\n- ( ) Summer\n")
+    files = {f"00-diagnostic.{lang}.md": module_text(DIAGNOSTIC) for lang in ("en", "ko")}
+    files |= {f"01-intro.{lang}.md": module_text(copy.replace("much warmer", "warmer")) for lang in ("en", "ko")}
+    files |= {f"02-other.{lang}.md": module_text(other) for lang in ("en", "ko")}
+    make_course(tmp_path, files)
+
+    def flagged(focus: str) -> list[str]:
+        problems = parse_course_tree(tmp_path, only="test-course", focus=focus)[1]
+        return [Path(p.path).name for p in problems if "nearly repeats" in p.message]
+
+    assert flagged("00-diagnostic.en.md") == ["00-diagnostic.en.md"]
+    assert flagged("01-intro.en.md") == ["00-diagnostic.en.md"]  # the copy is in the edited quiz
+    assert flagged("02-other.en.md") == []  # the edit takes no part in it: left to a full lint
