@@ -2,8 +2,8 @@
 reads the field back and grades a response.
 
 Modelled on CTFd's ``CHALLENGE_CLASSES`` and Indico's survey field classes: adding a type means adding
-one class in the module of its kind (choice, typed, arranged) and one entry in ``QUESTION_TYPES``. Grading is pure: it decides and changes nothing, and
-any response (missing, malformed, forged ids) scores without raising.
+one class in the module of its kind (choice, typed, arranged) and one entry in ``QUESTION_TYPES``. Grading is
+pure: it decides and changes nothing, and any response (missing, malformed, forged ids) scores without raising.
 """
 
 from __future__ import annotations
