@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,14 +101,12 @@ def course_workspace(course: Course, override: tuple[Module, str, str] | None = 
         _link_data(workspace.root / DATA_FOLDER, data_folders(disk_folder))
         workspace.folder.mkdir()
         (workspace.folder / "course.yml").write_text(_course_yml(course), encoding="utf-8")
-        number = 0  # files are numbered by rank, so gaps left by archived modules never reach an export
-        for module in modules:
-            if module.archived and (override is None or override[0].id != module.id):
-                continue
-            versions = sorted(by_module.get(module.id, {}).items())
-            number += 1 if versions else 0
-            for lang, markdown in versions:
-                name = module_file_name(number, module.slug, lang)
+        edited = override[0].id if override is not None else None
+        shown = [m for m in modules if by_module.get(m.id) and (not m.archived or m.id == edited)]
+        names = _file_names(shown, by_module, texts)
+        for module in shown:
+            for lang, markdown in sorted(by_module[module.id].items()):
+                name = names[(module.id, lang)]
                 (workspace.folder / name).write_text(markdown, encoding="utf-8")
                 workspace.file_names[(module.id, lang)] = name
         assets = workspace.folder / ASSETS_FOLDER
@@ -115,6 +114,37 @@ def course_workspace(course: Course, override: tuple[Module, str, str] | None = 
             _link_tree(disk_folder / ASSETS_FOLDER, assets)
         _link_tree(uploads.course_uploads(course.slug), assets)  # uploaded files win over same-named files
         yield workspace
+
+
+_ORDER_PREFIX = re.compile(r"(\d{1,3})([a-z]?)")
+
+
+def _file_names(modules: list[Module], by_module: dict[int, dict[str, str]],
+                texts: list[ModuleText]) -> dict[tuple[int, str], str]:
+    """The file name of each (module, language) in the workspace.
+
+    The names the files had on disk when they still fit (every text has one, each module's languages share its
+    number and current slug, and the numbers follow the module order), because authors link modules by file name
+    (``[…](01-radiative-forcing.en.md)``) and a renumbered copy would break those links. Otherwise, after modules
+    were added, renamed or moved in the browser, files are numbered by rank, so gaps never reach an export.
+    """
+    on_disk = {(text.module_id, text.lang): Path(text.source_path).name for text in texts if text.source_path}
+    kept: dict[tuple[int, str], str] = {}
+    last: tuple[int, str] | None = None
+    for module in modules:
+        stems = {on_disk.get((module.id, lang), "").rsplit(".", 2)[0] for lang in by_module[module.id]}
+        number = _ORDER_PREFIX.fullmatch(next(iter(stems)).removesuffix(f"-{module.slug}"))
+        order = (int(number[1]), number[2]) if number else None
+        if len(stems) != 1 or order is None or not next(iter(stems)).endswith(f"-{module.slug}") or (
+                last is not None and order <= last):
+            kept = {}
+            break
+        last = order
+        kept.update({(module.id, lang): on_disk[(module.id, lang)] for lang in by_module[module.id]})
+    if kept:
+        return kept
+    return {(module.id, lang): module_file_name(rank, module.slug, lang)
+            for rank, module in enumerate(modules, start=1) for lang in by_module[module.id]}
 
 
 def _course_yml(course: Course) -> str:
