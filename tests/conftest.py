@@ -49,9 +49,35 @@ def instance_dir():
         yield Path(path)
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under pytest-xdist, "" in one process
+
+
+def worker_database_url(url: str, worker: str = WORKER) -> str:
+    """Each xdist worker gets its own PostgreSQL database, ``<name>_<worker>`` (ondo_ci_gw0...), created on demand
+    and owned by the test role, which needs CREATEDB; in one process the URL is used as it is."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    maintenance = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with maintenance.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        maintenance.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(instance_dir):
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance_dir / 'test.sqlite3'}"
+    # instance_dir is a fresh temporary directory per process, so each xdist worker has its own SQLite file.
+    url = os.environ.get("TEST_DATABASE_URL")
+    url = worker_database_url(url) if url else f"sqlite:///{instance_dir / 'test.sqlite3'}"
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=url,
@@ -229,8 +255,7 @@ SCENARIO_TEST_LEVERS = (
 )
 
 
-@pytest.fixture(scope="session")
-def fair_results() -> dict[str, dict]:
+def _run_fair() -> dict[str, dict]:
     from app.projections.levers import AR6_CHECKS, all_levers
     from app.projections.model import EMISSIONS_NAME, Model
 
@@ -238,6 +263,32 @@ def fair_results() -> dict[str, dict]:
     levers = [lever for lever in all_levers() if lever.key in wanted]
     model = Model(Path(__file__).resolve().parent.parent / "courses" / "_data" / f"{EMISSIONS_NAME}.csv")
     return {key: result.to_dict() for key, result in model.run_levers(levers).items()}
+
+
+@pytest.fixture(scope="session")
+def fair_results() -> dict[str, dict]:
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return _run_fair()
+    # Under xdist the workers of one run share one result: the first computes it under an exclusive file lock and
+    # writes it, the others wait for the lock and read it. Keyed by the run, so no run reuses another's.
+    import fcntl
+    import json
+
+    path = Path(tempfile.gettempdir()) / f"ondo-test-fair-{run}.json"
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists():
+                return json.loads(path.read_text())
+            results = _run_fair()
+            partial = path.with_suffix(f".{WORKER}.tmp")
+            partial.write_text(json.dumps(results))
+            results = json.loads(partial.read_text())  # the very values the other workers read
+            partial.replace(path)
+            return results
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture
