@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select, text
 
 from app import create_app
 from app.extensions import db, limiter
@@ -106,10 +106,7 @@ def _clean_state(request):
     app = request.getfixturevalue("app")
     yield
     with app.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        _empty_tables()
         db.session.remove()
     limiter.reset()
 
@@ -233,13 +230,69 @@ def count_queries(app):
 FIXTURE_COURSES = Path(__file__).resolve().parent / "fixtures" / "courses"
 
 
-@pytest.fixture
-def sample_course(app):
-    """tests/fixtures/courses loaded through the real sync; returns the course slug."""
+@pytest.fixture(scope="session")
+def _synced_course_rows(app) -> dict[str, list[dict]] | None:
+    """tests/fixtures/courses synced once per worker through the real sync: the rows it wrote, table by table.
+
+    Taken on the empty database (session fixtures are set up before the test's own), then the tables are emptied
+    again. None if the database was not empty, and every test then syncs for itself.
+    """
     from app.services.course_sync import sync_courses
 
     with app.app_context():
+        if any(db.session.execute(table.select().limit(1)).first() for table in db.metadata.sorted_tables):
+            db.session.rollback()
+            return None
         sync_courses(FIXTURE_COURSES)
+        rows = {}
+        for table in db.metadata.sorted_tables:
+            found = [dict(row) for row in db.session.execute(table.select()).mappings()]
+            if found:
+                rows[table.name] = found
+        _empty_tables()
+    return rows
+
+
+def _empty_tables() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def _restore_rows(rows: dict[str, list[dict]]) -> None:
+    """Insert captured rows as they were (same ids), then move PostgreSQL's id sequences past them."""
+    tables = [table for table in db.metadata.sorted_tables if table.name in rows]
+    for table in tables:
+        db.session.execute(table.insert(), rows[table.name])
+    if db.engine.dialect.name == "postgresql":
+        serial = [(table.name, column.name) for table in tables for column in table.primary_key.columns
+                  if column.autoincrement is True or (column.autoincrement == "auto" and len(table.primary_key) == 1
+                                                      and column.type.python_type is int)]
+        if serial:
+            db.session.execute(text("SELECT " + ", ".join(
+                f"setval(pg_get_serial_sequence('{name}', '{column}'), (SELECT max({column}) FROM {name}))"
+                for name, column in serial)))
+    db.session.commit()
+
+
+@pytest.fixture
+def sample_course(app, _synced_course_rows):
+    """tests/fixtures/courses as the real sync loads it; returns the course slug.
+
+    The sync runs once per worker (_synced_course_rows); each test gets its rows back, ids and version tokens
+    included, into the tables emptied after the previous test, so a test that edits the course never leaks its
+    edits into the next. If a course is already there (a fixture synced something first), the real sync runs.
+    """
+    from app.models import Course
+    from app.services.course_sync import sync_courses
+
+    with app.app_context():
+        if _synced_course_rows is None or db.session.scalar(select(Course.id).limit(1)) is not None:
+            sync_courses(FIXTURE_COURSES)
+        else:
+            _restore_rows(_synced_course_rows)
+        db.session.remove()
     return "sample"
 
 
