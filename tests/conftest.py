@@ -1,7 +1,6 @@
 """Shared fixtures: one app per session on SQLite (default) or TEST_DATABASE_URL, tables emptied after each test."""
 from __future__ import annotations
 
-import functools
 import os
 import re
 import tempfile
@@ -16,10 +15,21 @@ from sqlalchemy import event, select, text
 from app import create_app
 from app.extensions import db, limiter
 from app.models import Role
-from app.services import accounts
-from app.services.passwords import hash_password
 
-PASSWORD = "correct horse battery"
+# Factories live in tests/factories.py; imported here too, so `from tests.conftest import make_user` keeps working.
+from tests.factories import (  # noqa: F401
+    PASSWORD,
+    ClassRef,
+    UserRef,
+    _apps,
+    _hash_of,
+    assign_module,
+    make_class,
+    make_user,
+    module_id,
+    password_hash,
+)
+
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -97,6 +107,26 @@ def app(instance_dir):
     yield app
 
 
+def pytest_collection_modifyitems(config, items):
+    """In each module, its read_only tests first, in their order, then the others: the shared world they read is
+    then built once, not again after every test that changes something."""
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+    order = {id(item): n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (modules[item.nodeid.split("::")[0]], item.get_closest_marker("read_only") is None,
+                                 order[id(item)]))
+
+
+class _Database:
+    """What the worker's database holds between tests: normally nothing (every test's tables are emptied after it);
+    after a test marked read_only, the shared world it read (see shared_world)."""
+
+    wipes = 0  # how many times the tables were emptied: a shared world built before the last wipe is gone
+    dirty = False  # a read_only test left its world in the tables
+    world: tuple[str, int, object] | None = None  # (key, wipes when built, the world)
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request):
     # Pure unit tests (content, quizzes) never touch the app; only tests that use it get it emptied.
@@ -104,11 +134,36 @@ def _clean_state(request):
         yield
         return
     app = request.getfixturevalue("app")
+    read_only = request.node.get_closest_marker("read_only") is not None
+    if not read_only and _Database.dirty:  # a shared world is still there: this test starts empty all the same
+        with app.app_context():
+            _empty_tables()
+            db.session.remove()
     yield
+    with app.app_context():
+        if read_only:
+            db.session.rollback()  # the world stays for the next read_only test
+            _Database.dirty = True
+        else:
+            _empty_tables()
+        db.session.remove()
+    limiter.reset()
+
+
+def shared_world(app, key: str, build):
+    """The world ``build()`` makes, built once and shared by the read_only tests that ask for ``key``: kept in the
+    tables while only read_only tests run, built again after anything emptied them. ``build`` runs with no app
+    context (it may send requests); it opens its own."""
+    current = _Database.world
+    if current is not None and current[0] == key and current[1] == _Database.wipes:
+        return current[2]
     with app.app_context():
         _empty_tables()
         db.session.remove()
-    limiter.reset()
+    world = build()
+    _Database.world = (key, _Database.wipes, world)
+    _Database.dirty = True
+    return world
 
 
 @pytest.fixture
@@ -125,55 +180,12 @@ def outbox(app) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class UserRef:
-    """What tests need of a user, safe to keep after the app context that made it is gone."""
-
-    id: int
-    email: str | None
-    name: str
-    role: Role
-
-
-_apps: list = []
-
-
 def without_random_tokens(page: str) -> str:
     """The page without what is random on every run (attempt ids, CSRF tokens, choice hashes, asset versions), so a
     short secret such as "97" cannot match inside one of them by chance in a "no answers in the page" test."""
     page = re.sub(r'name="csrf[-_]token" (?:content|value)="[^"]*"', "", page)
     page = re.sub(r'value="[A-Za-z0-9_-]{16,}"', "", page)
     return re.sub(r"[0-9a-f]{16,}", "", page)
-
-
-def make_user(role: Role | str = Role.STUDENT, *, email: str | None = None, name: str | None = None,
-              password: str = PASSWORD, active: bool = True, **fields) -> UserRef:
-    """Create and commit a user.
-
-    Tests must not hold an app context around client requests (the request would reuse it, and with it
-    ``g`` and the database session), so factories open their own.
-    """
-    role = Role(role)
-    make_user.counter += 1
-    email = email or f"{role.value}{make_user.counter}@school.example"
-    with _apps[0].app_context():
-        user = accounts.create_user(email, name or f"{role.value.title()} {make_user.counter}", "unused", role,
-                                    check_policy=False)
-        user.password_hash = _hash_of(password)
-        user.active = active
-        for key, value in fields.items():
-            setattr(user, key, value)
-        db.session.commit()
-        return UserRef(user.id, user.email, user.name, user.role)
-
-
-make_user.counter = 0
-
-
-@functools.cache
-def _hash_of(password: str) -> str:
-    # One real Argon2id hash per password per run: building users is then cheap, logging in stays real.
-    return hash_password(password)
 
 
 class AuthActions:
@@ -203,6 +215,14 @@ def login_as(app, client):
         return user
 
     return _login
+
+
+@pytest.fixture
+def factories(app):
+    """tests/factories.py, for tests that prefer a fixture to an import: factories.make_user(...), make_class..."""
+    from tests import factories
+
+    return factories
 
 
 @contextmanager
@@ -240,6 +260,8 @@ def _synced_course_rows(app) -> dict[str, list[dict]] | None:
     from app.services.course_sync import sync_courses
 
     with app.app_context():
+        if _Database.dirty:  # a read_only test's shared world
+            _empty_tables()
         if any(db.session.execute(table.select().limit(1)).first() for table in db.metadata.sorted_tables):
             db.session.rollback()
             return None
@@ -258,6 +280,8 @@ def _empty_tables() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
+    _Database.wipes += 1
+    _Database.dirty = False
 
 
 def _restore_rows(rows: dict[str, list[dict]]) -> None:
@@ -351,3 +375,58 @@ def stored_scenarios(app, fair_results) -> dict[str, dict]:
     with app.app_context():
         scenarios.store(fair_results)
     return fair_results
+
+
+# Access matrices (tests/test_access.py, tests/test_classes_access.py): one world per worker for the cases that only
+# read (every GET, and every request refused); cases whose request changes something get a fresh one of their own.
+ACCESS_CLASS_ROLES = ("student_in", "student_out", "owner", "co_teacher", "other_teacher", "admin")
+
+
+@dataclass
+class AccessWorld:
+    people: dict[str, UserRef]  # "student", "teacher", "admin" (no class) and the class roles, "class.owner"...
+    ids: dict[str, int]  # class_id, student_id, module_id, assignment_id
+    clients: dict[str, CSRFClient]  # logged in once, by the same names
+
+
+def build_class_world() -> tuple[dict[str, UserRef], dict[str, int]]:
+    """A class with its owner, a co-teacher, an enrolled student and outsiders of every kind; sample course synced."""
+    people = {
+        "owner": make_user(Role.TEACHER), "co_teacher": make_user(Role.TEACHER),
+        "other_teacher": make_user(Role.TEACHER), "student_in": make_user(Role.STUDENT),
+        "student_out": make_user(Role.STUDENT), "admin": make_user(Role.ADMIN),
+    }
+    school_class = make_class(people["owner"], co_teachers=[people["co_teacher"]], students=[people["student_in"]])
+    quiz = module_id("quiz")
+    assignment_id = assign_module(school_class, quiz, by=people["owner"], prepost=True)
+    return people, {"class_id": school_class.id, "student_id": people["student_in"].id, "module_id": quiz,
+                    "assignment_id": assignment_id}
+
+
+def logged_in_client(app, user: UserRef) -> CSRFClient:
+    client = app.test_client()
+    response = AuthActions(client).login(user.email)
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def access_world(app, _synced_course_rows) -> AccessWorld:
+    """For read_only tests only: the sample course, a user of each basic role, a class world, each logged in."""
+
+    def build() -> AccessWorld:
+        with app.app_context():
+            if _synced_course_rows is None:
+                from app.services.course_sync import sync_courses
+
+                sync_courses(FIXTURE_COURSES)
+            else:
+                _restore_rows(_synced_course_rows)
+            db.session.remove()
+        people = {role: make_user(role) for role in ("student", "teacher", "admin")}
+        class_people, ids = build_class_world()
+        people.update({f"class.{role}": user for role, user in class_people.items()})
+        clients = {name: logged_in_client(app, user) for name, user in people.items()}
+        return AccessWorld(people, ids, clients)
+
+    return shared_world(app, "access", build)
