@@ -197,9 +197,8 @@ def test_every_question_is_linked_to_a_section_of_its_module(stem, lang):
     mod = module(stem, lang)
     own = headings(mod)
     for q in mod.questions:
-        match = re.search(r"(?m)^section:\s*(.+?)\s*$", "\n".join(q.stem))
-        assert match, f"{where(mod)}:{q.line}: question {q.id} has no section:"
-        assert match.group(1) in own, f"{where(mod)}:{q.line}: section {match.group(1)!r} is not a heading"
+        assert q.section, f"{where(mod)}:{q.line}: question {q.id} has no section:"
+        assert q.section in own, f"{where(mod)}:{q.line}: section {q.section!r} is not a heading"
 
 
 @every_module
