@@ -134,6 +134,7 @@ FRONT_MATTER_STARTS = ("title: ", "title: '", 'title: "', "summary: ", "minutes:
 def test_front_matter_and_module_files_parse_in_linear_time(course_root, front):
     path = course_root / "sample" / "09-hostile.en.md"
     path.write_text(f"---\n{front}\n---\n# Title\n\nText.\n", encoding="utf-8")
+    check_module_file(course_root, "sample", path.name)  # untimed: the first call pays for cold caches and imports
     within_budget(lambda _: check_module_file(course_root, "sample", path.name), None, budget=2 * BUDGET)
 
 
@@ -151,6 +152,7 @@ def test_module_bodies_lint_in_linear_time(course_root, body):
     path.write_text(f"---\ntitle: Hostile\nsummary: s\nminutes: 5\nobjectives: [x]\nprinciples: [EP1]\n---\n"
                     f"# Title\n\n{body}\n\n<!-- quiz -->\n\n### Q\nsection: Title\n\n- (x) a\n- ( ) b\n",
                     encoding="utf-8")
+    check_module_file(course_root, "sample", path.name)  # untimed: the first call pays for cold caches and imports
     within_budget(lambda _: check_module_file(course_root, "sample", path.name), None, budget=2 * BUDGET)
 
 
