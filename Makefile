@@ -40,12 +40,17 @@ test: $(VENV)/.dev translations
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; \
 		else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI runs it)"; fi
 
+# pytest-xdist: PYTEST_WORKERS processes (default 2), one test file per worker at a time (--dist loadfile), each
+# worker on its own database (tests/conftest.py). PYTEST_WORKERS=0 runs everything in this one process.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 # PostgreSQL-only tests (the two-instance school-day run) are deselected here, not skipped; the PostgreSQL pass runs them.
 test-sqlite:
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not postgres_only"
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS) -m "not postgres_only"
 
 test-postgres:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # After adding strings: extract them and merge into the Korean catalogue, then translate the new entries.
 catalogue: $(VENV)/.dev

@@ -44,6 +44,14 @@ ROLE_ACCESS: list[tuple[str, str, str, dict]] = [
     ("admin.change_role", "POST", "/admin/users/999999/role", {**ADMIN_ONLY, "admin": 404}),
 ]
 
+
+
+def changes_nothing(method: str, role: str, expected) -> bool:
+    """A case that leaves the world as it found it, so it may share one (tests/conftest.py access_world): every GET,
+    every refused request (login, 400, 403, 404) and every anonymous one (sent from a fresh client)."""
+    return method == "GET" or expected in ("login", 400, 403, 404) or role == "anonymous"
+
+
 # Served to everyone by Flask itself.
 EXEMPT_ENDPOINTS = {"static"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.access_matrix import ACCESS_TABLES, EXEMPT_ENDPOINTS
+from tests.access_matrix import ACCESS_TABLES, EXEMPT_ENDPOINTS, changes_nothing
 
 LOGIN = "login"  # redirected to the login page
 
@@ -22,14 +22,26 @@ BASIC_ROLES = {"anonymous", "student", "teacher", "admin"}
 ROLE_ROWS = [row for table in ACCESS_TABLES for row in table if set(row[3]) <= BASIC_ROLES]
 
 
+def access_case(method, path, role, expected):
+    """Cases that change nothing read one shared world (marked read_only); the others get a fresh one."""
+    marks = [pytest.mark.read_only] if changes_nothing(method, role, expected) else []
+    return pytest.param(method, path, role, expected, marks=marks)
+
+
 @pytest.mark.parametrize(
     "method, path, role, expected",
-    [(m, p, role, exp) for (_endpoint, m, p, table) in ROLE_ROWS for role, exp in table.items()],
+    [access_case(m, p, role, exp) for (_endpoint, m, p, table) in ROLE_ROWS for role, exp in table.items()],
     ids=lambda v: str(v),
 )
-def test_role_access(client, login_as, sample_course, method, path, role, expected):
-    if role != "anonymous":
-        login_as(role)
+def test_role_access(request, client, method, path, role, expected):
+    if request.node.get_closest_marker("read_only"):
+        world = request.getfixturevalue("access_world")
+        if role != "anonymous":
+            client = world.clients[role]
+    else:
+        request.getfixturevalue("sample_course")
+        if role != "anonymous":
+            request.getfixturevalue("login_as")(role)
     response = client.post(path, data={}) if method == "POST" else client.get(path)
     location = response.headers.get("Location")
     assert _expected_ok(response, expected), (method, path, role, response.status_code, location)

@@ -45,10 +45,13 @@ def pumped(starts: tuple[str, ...] = ("",), *, alphabet: str = HOSTILE, size: in
 
 
 def within_budget(parse, text, budget: float = BUDGET):
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: the suite runs on parallel workers (pytest-xdist) on shared machines,
+    # and the budget is about the parser's own work (no catastrophic backtracking), not about the neighbours.
+    started = time.process_time()
     result = parse(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < budget, f"{elapsed:.2f} s for {len(text)} characters starting {text[:20]!r}"
+    elapsed = time.process_time() - started
+    # text is None when parse reads a file instead: the message must not fail on it and hide the timing
+    assert elapsed < budget, f"{elapsed:.2f} s for {len(text or '')} characters starting {(text or '')[:20]!r}"
     return result
 
 
@@ -131,6 +134,7 @@ FRONT_MATTER_STARTS = ("title: ", "title: '", 'title: "', "summary: ", "minutes:
 def test_front_matter_and_module_files_parse_in_linear_time(course_root, front):
     path = course_root / "sample" / "09-hostile.en.md"
     path.write_text(f"---\n{front}\n---\n# Title\n\nText.\n", encoding="utf-8")
+    check_module_file(course_root, "sample", path.name)  # untimed: the first call pays for cold caches and imports
     within_budget(lambda _: check_module_file(course_root, "sample", path.name), None, budget=2 * BUDGET)
 
 
@@ -148,6 +152,7 @@ def test_module_bodies_lint_in_linear_time(course_root, body):
     path.write_text(f"---\ntitle: Hostile\nsummary: s\nminutes: 5\nobjectives: [x]\nprinciples: [EP1]\n---\n"
                     f"# Title\n\n{body}\n\n<!-- quiz -->\n\n### Q\nsection: Title\n\n- (x) a\n- ( ) b\n",
                     encoding="utf-8")
+    check_module_file(course_root, "sample", path.name)  # untimed: the first call pays for cold caches and imports
     within_budget(lambda _: check_module_file(course_root, "sample", path.name), None, budget=2 * BUDGET)
 
 

@@ -1,11 +1,12 @@
-"""A small, independent reader for course module files, written from docs/format-spec.md.
+"""A small reader for course module files, for the curriculum rules: front matter, body, charts and quiz questions.
 
-It deliberately does not import the app: the curriculum tests must run (and catch content mistakes) even
-before the content pipeline and the quiz engine exist. It reads just enough of the format to check the
-curriculum rules: front matter, body, quiz questions (type, id, answers, misconception tags) and charts.
+The quiz itself is read by the app's own parser (app.quizzes.parse_quiz, the one the content loader uses), so
+there is one quiz grammar; this file only splits a module into front matter, body and quiz section and turns the
+parsed questions into what the rules check (type, id, answers, misconception tags).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +23,7 @@ QUIZ_FORM_MARKER = re.compile(r"^<!--\s*quiz\s+form:\s*(?P<label>[A-Z])\s*-->$")
 # NN-slug or NNx-slug (a letter puts a module between two numbers: 04b- comes after 04- and before 05-)
 MODULE_NAME = re.compile(r"^(?P<num>\d\d[a-z]?)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>en|ko)\.md$")
 
-QUESTION_KEYS = {"id", "points", "explanation", "answer", "number", "unit", "accept", "misconception"}
 _FENCE = re.compile(r"^(```|~~~)")
-_HEADING = re.compile(r"^### +(?P<text>\S.*?)\s*#*\s*$")
-_KEY = re.compile(r"^(?P<key>[a-z_]+):(?:\s+(?P<value>.*))?$")
-_CHOICE = re.compile(r"^- (?P<open>[(\[])(?P<mark>[ xX])[)\]]\s+(?P<text>.*)$")
-_CHOICE_SUB = re.compile(r"^\s+(?P<key>feedback|misconception):\s*(?P<value>.*)$")
-_PAIR = re.compile(r"^- (?P<left>.+?)\s+=>\s+(?P<right>.+)$")
-_ORDER = re.compile(r"^\d+\.\s+(?P<text>\S.*)$")
-_NUMBER = re.compile(
-    r"^\s*(?P<a>[-+−]?\d+(?:\.\d+)?)\s*(?:(?P<pm>±|\+-)\s*(?P<tol>\d+(?:\.\d+)?)|\.\.\s*(?P<b>[-+−]?\d+(?:\.\d+)?))?\s*$"
-)
 
 
 @dataclass
@@ -40,51 +31,32 @@ class Choice:
     text: str
     correct: bool
     kind: str  # "single" for ( ), "multiple" for [ ]
-    line: int
+    line: int  # the question's line: the parser does not keep a line per choice
     misconception: str | None = None
     feedback: str | None = None
 
 
 @dataclass
 class Question:
+    """A question as the curriculum rules see it, read from the app's own quiz parser (app.quizzes.parse_quiz)."""
+
     heading: str
     line: int
-    keys: dict[str, str] = field(default_factory=dict)
+    id: str | None
+    type: str | None  # the parser's question type: single, multiple, true_false, numeric, short_text, ...
+    keys: dict[str, str] = field(default_factory=dict)  # the key lines as written: id, points, answer, number...
     choices: list[Choice] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     order_items: list[str] = field(default_factory=list)
     stem: list[str] = field(default_factory=list)
-
-    @property
-    def id(self) -> str | None:
-        return self.keys.get("id")
+    section: str = ""  # "section:" the module heading that teaches it
+    numeric: tuple[float, float] | None = None  # the accepted range of a numeric question
+    misconception_tags: list[str] = field(default_factory=list)
 
     @property
     def kinds(self) -> set[str]:
-        """Every answer kind present (more than one means a malformed, mixed question)."""
-        found = {c.kind for c in self.choices}
-        if self.pairs:
-            found.add("matching")
-        if self.order_items:
-            found.add("ordering")
-        for key, kind in (("answer", "true_false"), ("number", "numeric"), ("accept", "short_text")):
-            if key in self.keys:
-                found.add(kind)
-        return found
-
-    @property
-    def type(self) -> str | None:
-        kinds = self.kinds
-        if len(kinds) == 1:
-            return next(iter(kinds))
-        return "mixed" if kinds else None
-
-    @property
-    def misconception_tags(self) -> list[str]:
-        tags = [c.misconception for c in self.choices if c.misconception]
-        if self.keys.get("misconception"):
-            tags.append(self.keys["misconception"])
-        return tags
+        """The answer kinds found (the parser refuses a question that mixes them, so at most one)."""
+        return {self.type} if self.type else set()
 
     def answer_signature(self) -> tuple:
         """What must be identical between language versions of the same question."""
@@ -92,14 +64,51 @@ class Question:
         if qtype in ("single", "multiple"):
             return (qtype, len(self.choices), sum(c.correct for c in self.choices))
         if qtype == "true_false":
-            return (qtype, self.keys["answer"].strip().lower())
+            return (qtype, self.keys["answer"])
         if qtype == "numeric":
-            return (qtype, parse_number(self.keys["number"]))
+            return (qtype, self.numeric)
         if qtype == "matching":
             return (qtype, len(self.pairs))
         if qtype == "ordering":
             return (qtype, len(self.order_items))
         return (qtype,)  # short text: accepted answers are language-specific
+
+    @classmethod
+    def from_parsed(cls, parsed) -> Question:
+        """From an app.quizzes.Question (text fields are HTML, escaped only, as the linter parses them)."""
+        from markupsafe import Markup
+
+        def plain(html: str) -> str:
+            return Markup(html).striptags()
+
+        keys = {"id": parsed.id, "points": f"{parsed.points:g}"}
+        if parsed.answer is not None:
+            keys["answer"] = "true" if parsed.answer else "false"
+        if parsed.numeric is not None:
+            keys["number"] = parsed.numeric.source
+        if parsed.unit:
+            keys["unit"] = parsed.unit
+        if parsed.accept:
+            keys["accept"] = " | ".join(parsed.accept)
+        if parsed.misconception:
+            keys["misconception"] = parsed.misconception
+        if parsed.explanation_html:
+            keys["explanation"] = plain(parsed.explanation_html)
+        kind = parsed.type if parsed.type in ("single", "multiple") else ""
+        return cls(
+            heading=parsed.heading, line=parsed.line, id=parsed.id, type=parsed.type, keys=keys,
+            choices=[Choice(c.text, c.correct, kind, parsed.line, c.misconception, plain(c.feedback_html) or None)
+                     for c in parsed.choices],
+            pairs=[(plain(p.left_html), plain(p.right_html)) for p in parsed.pairs],
+            order_items=[item.text for item in parsed.items],
+            stem=parsed.stem_markdown.split("\n") if parsed.stem_markdown else [],
+            section=parsed.section,
+            numeric=(parsed.numeric.low, parsed.numeric.high) if parsed.numeric is not None else None,
+            # one per tagged answer (a tag used by two answers counts twice), as the rules count them
+            misconception_tags=[c.misconception for c in parsed.choices if c.misconception]
+            + ([parsed.misconception] if parsed.misconception else [])
+            + [k.misconception for k in parsed.known_answers if k.misconception],
+        )
 
 
 @dataclass
@@ -128,34 +137,35 @@ class ModuleFile:
         """Every question of the quiz, all forms together, in file order."""
         return [q for form in self.forms.values() for q in form]
 
-    @property
+    @functools.cached_property
     def forms(self) -> dict[str, list[Question]]:
-        """Questions per form label; a quiz without form markers is the single form ''."""
+        """Questions per form label; a quiz without form markers is the single form ''.
+
+        Read by the app's own quiz parser, so the curriculum rules and the app share one grammar; a quiz the
+        parser refuses fails here with the parser's problems, at their file lines."""
         if self.quiz_text is None:
             return {}
-        lines = self.quiz_text.split("\n")
-        starts = [(i, m["label"]) for i, line in enumerate(lines) if (m := QUIZ_FORM_MARKER.match(line.strip()))]
-        if not starts:
-            return {"": parse_questions(self.quiz_text, self.quiz_first_line or 1)}
-        forms = {}
-        for n, (start, label) in enumerate(starts):
-            end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-            forms[label] = parse_questions("\n".join(lines[start + 1:end]), (self.quiz_first_line or 1) + start + 1)
+        from app.quizzes import parse_quiz
+
+        settings = self.meta.get("quiz") if isinstance(self.meta.get("quiz"), dict) else None
+        quiz, problems = parse_quiz(self.quiz_text, path=str(self.path.relative_to(ROOT)),
+                                    first_line=self.quiz_first_line or 1, settings=settings, settings_line=1)
+        if quiz is None:
+            raise ValueError("the quiz parser refuses this quiz:\n" + "\n".join(map(str, problems)))
+        forms: dict[str, list[Question]] = {}
+        for parsed in quiz.questions:
+            forms.setdefault(parsed.form, []).append(Question.from_parsed(parsed))
         return forms
 
 
 def parse_number(spec: str) -> tuple[float, float]:
-    """``1.1 ± 0.05``, ``1.1 +- 0.05``, ``1.0 .. 1.2`` or ``420`` -> (low, high)."""
-    match = _NUMBER.match(spec.replace("−", "-"))
-    if not match:
+    """``1.1 ± 0.05``, ``1.1 +- 0.05``, ``1.0 .. 1.2`` or ``420`` -> (low, high), read as the quiz parser reads it."""
+    from app.quizzes.text import parse_author_number
+
+    found = parse_author_number(spec)
+    if found is None:
         raise ValueError(f"bad number: {spec!r}")
-    a = float(match["a"])
-    if match["tol"] is not None:
-        tol = float(match["tol"])
-        return (round(a - tol, 9), round(a + tol, 9))
-    if match["b"] is not None:
-        return (a, float(match["b"]))
-    return (a, a)
+    return found
 
 
 def read_module(path: Path) -> ModuleFile:
@@ -189,70 +199,22 @@ def read_module(path: Path) -> ModuleFile:
                       quiz_text, quiz_first_line)
 
 
+def quiz_question(path: Path, qid: str) -> Question:
+    """The question ``qid`` of a module file's quiz, as the quiz parser reads it."""
+    found = [q for q in read_module(path).questions if q.id == qid]
+    assert len(found) == 1, f"{path.name}: expected one question with id {qid}, found {len(found)}"
+    return found[0]
+
+
+def accepted_range(path: Path, qid: str) -> tuple[float, float]:
+    """The accepted (low, high) of a numeric question, as the quiz parser reads its ``number:``."""
+    question = quiz_question(path, qid)
+    assert question.numeric is not None, f"{path.name} {qid}: not a numeric question"
+    return question.numeric
+
+
 def module_files(course_dir: Path) -> list[Path]:
     return sorted(p for p in course_dir.glob("*.md") if MODULE_NAME.match(p.name))
-
-
-def parse_questions(quiz_text: str, first_line: int = 1) -> list[Question]:
-    """Split the quiz section into questions, reading answers as the spec describes them."""
-    questions: list[Question] = []
-    current: Question | None = None
-    in_fence = False
-    last_choice: Choice | None = None
-    in_explanation = False
-    for offset, line in enumerate(quiz_text.split("\n")):
-        lineno = first_line + offset
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            if current is not None:
-                current.stem.append(line)
-            continue
-        if in_fence:
-            if current is not None:
-                current.stem.append(line)
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            current = Question(heading["text"], lineno)
-            questions.append(current)
-            last_choice, in_explanation = None, False
-            continue
-        if current is None:
-            continue
-        if in_explanation and (line.startswith("  ") or not line.strip()):
-            current.keys["explanation"] += "\n" + line.strip()
-            continue
-        in_explanation = False
-        key = _KEY.match(line)
-        if key and key["key"] in QUESTION_KEYS:
-            current.keys[key["key"]] = (key["value"] or "").strip()
-            in_explanation = key["key"] == "explanation"
-            last_choice = None
-            continue
-        choice = _CHOICE.match(line)
-        if choice:
-            last_choice = Choice(
-                text=choice["text"].strip(),
-                correct=choice["mark"] in "xX",
-                kind="single" if choice["open"] == "(" else "multiple",
-                line=lineno,
-            )
-            current.choices.append(last_choice)
-            continue
-        sub = _CHOICE_SUB.match(line)
-        if sub and last_choice is not None:
-            setattr(last_choice, sub["key"], sub["value"].strip())
-            continue
-        pair = _PAIR.match(line)
-        if pair:
-            current.pairs.append((pair["left"].strip(), pair["right"].strip()))
-            continue
-        order = _ORDER.match(line)
-        if order:
-            current.order_items.append(order["text"].strip())
-            continue
-        current.stem.append(line)
-    return questions
 
 
 def fenced_blocks(text: str, first_line: int = 1) -> list[tuple[int, str, str]]:

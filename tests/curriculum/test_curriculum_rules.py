@@ -1,7 +1,7 @@
 """Curriculum rules for the Climate Literacy Foundations course (docs/curriculum.md, docs/format-spec.md).
 
-Standard library + PyYAML only, reading the files, so the rules hold even before the app exists; the last test
-also runs the app's own linter over courses/.
+Reads the files with tests/curriculum/quizfiles.py (PyYAML for front matter, the app's own quiz parser for quizzes,
+so there is one quiz grammar); the last test also runs the app's own linter over courses/.
 """
 from __future__ import annotations
 

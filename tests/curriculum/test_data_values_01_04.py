@@ -5,7 +5,7 @@ For every such number (in the teaching text, in a quiz stem or as a quiz answer)
 2. checks that the quoted number is really written in the English and the Korean module file,
 so the test fails when either the data or the module text changes.
 
-Standard library only (csv, pathlib, re): it does not import the app.
+Standard library, plus the quiz parser (through quizfiles.py) for the accepted range of numeric answers.
 """
 from __future__ import annotations
 
@@ -89,24 +89,11 @@ def question_block(stem: str, lang: str, qid: str) -> str:
     return found[0]
 
 
-_NUMBER = re.compile(
-    r"^(?P<a>[-−]?\d+(?:\.\d+)?)\s*(?:(?:±|\+-)\s*(?P<tol>\d+(?:\.\d+)?)|\.\.\s*(?P<b>[-−]?\d+(?:\.\d+)?))?$"
-)
-
-
 def quiz_number(stem: str, lang: str, qid: str) -> tuple[float, float]:
-    """The accepted range of a numeric question: ``a ± t``, ``a +- t``, ``a .. b`` or ``a``."""
-    block = question_block(stem, lang, qid)
-    line = re.search(r"(?m)^number:\s*(.+?)\s*$", block)
-    assert line, f"{stem}.{lang}.md {qid}: no number: line"
-    match = _NUMBER.match(line.group(1))
-    assert match, f"{stem}.{lang}.md {qid}: cannot read number {line.group(1)!r}"
-    a = float(match["a"].replace("−", "-"))
-    if match["tol"]:
-        return a - float(match["tol"]), a + float(match["tol"])
-    if match["b"]:
-        return a, float(match["b"].replace("−", "-"))
-    return a, a
+    """The accepted range of a numeric question (``a ± t``, ``a .. b`` or ``a``), read by the quiz parser."""
+    from quizfiles import accepted_range
+
+    return accepted_range(COURSE / f"{stem}.{lang}.md", qid)
 
 
 # --- numbers quoted in the text (teaching text, quiz stems and explanations) --------------------------------

@@ -401,24 +401,13 @@ def test_quoted_number_is_recomputed_from_the_data(stem, quoted, compute, decima
         assert re.search(rf"(?<![\d.,]){re.escape(quoted)}(?![\d]|\.\d)", text), f"{stem}.{lang}.md lacks {quoted}"
 
 
-_NUMBER = re.compile(
-    r"^(?P<a>[-−]?\d+(?:\.\d+)?)\s*(?:(?:±|\+-)\s*(?P<tol>\d+(?:\.\d+)?)|\.\.\s*(?P<b>[-−]?\d+(?:\.\d+)?))$"
-)
-
-
 def accepted_range(stem: str, lang: str, qid: str) -> tuple[float, float]:
+    """The accepted range of a numeric question, read by the quiz parser (tests/curriculum/quizfiles.py)."""
     if not (COURSE / f"{stem}.{lang}.md").is_file():
         pytest.skip("not written yet")
-    text = (COURSE / f"{stem}.{lang}.md").read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^(?=### )", text.split("\n<!-- quiz -->\n", 1)[1])
-    block = next(b for b in blocks if re.search(rf"(?m)^id:\s*{re.escape(qid)}\s*$", b))
-    spec = re.search(r"(?m)^number:\s*(.+?)\s*$", block).group(1)
-    match = _NUMBER.match(spec)
-    assert match, f"{stem}.{lang}.md {qid}: cannot read {spec!r}"
-    a = float(match["a"].replace("−", "-"))
-    if match["tol"]:
-        return a - float(match["tol"]), a + float(match["tol"])
-    return a, float(match["b"].replace("−", "-"))
+    from quizfiles import accepted_range as parsed_range
+
+    return parsed_range(COURSE / f"{stem}.{lang}.md", qid)
 
 
 @pytest.mark.parametrize("stem,qid,compute", ANSWERS, ids=[a[1] for a in ANSWERS])

@@ -1,7 +1,7 @@
 """Curriculum rules for the Climate System Science course (university year 1), from issue 18.
 
-Standard library + PyYAML only (through quizfiles.py), like test_curriculum_rules.py, so the rules hold without the
-app. Checked for every module in both languages: the planned length, a chart from shipped data, sources, glossary,
+Reads the files through quizfiles.py, like test_curriculum_rules.py (quizzes by the app's own quiz parser).
+Checked for every module in both languages: the planned length, a chart from shipped data, sources, glossary,
 activity, an inline check, a misconception-tagged quiz of 8-12 questions of at least four types, every question
 linked to a heading of its own module, and English and Korean quizzes with the same ids, answers and tags.
 """
@@ -197,9 +197,8 @@ def test_every_question_is_linked_to_a_section_of_its_module(stem, lang):
     mod = module(stem, lang)
     own = headings(mod)
     for q in mod.questions:
-        match = re.search(r"(?m)^section:\s*(.+?)\s*$", "\n".join(q.stem))
-        assert match, f"{where(mod)}:{q.line}: question {q.id} has no section:"
-        assert match.group(1) in own, f"{where(mod)}:{q.line}: section {match.group(1)!r} is not a heading"
+        assert q.section, f"{where(mod)}:{q.line}: question {q.id} has no section:"
+        assert q.section in own, f"{where(mod)}:{q.line}: section {q.section!r} is not a heading"
 
 
 @every_module

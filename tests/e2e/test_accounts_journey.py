@@ -1,6 +1,8 @@
 """A visitor registers, lands on the dashboard, switches to Korean and logs out, in a real browser."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.conftest import make_user
 from tests.e2e.conftest import assert_accessible
 
@@ -16,13 +18,13 @@ def test_register_switch_language_and_log_out(page, axe):
     page.get_by_label("Repeat the password").fill("waves on the breakwater")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/dashboard")
-    assert page.get_by_role("heading", name="My learning").is_visible()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
     assert_accessible(axe, page)
 
     page.get_by_role("button", name="한국어").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "ko"
-    assert page.get_by_role("heading", name="나의 학습").is_visible()
+    expect(page.get_by_role("heading", name="나의 학습")).to_be_visible()
 
     page.get_by_role("button", name="로그아웃").click()
     page.wait_for_url("**/")

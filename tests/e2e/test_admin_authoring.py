@@ -1,6 +1,8 @@
 """An admin edits a module in the browser, previews it, publishes it, and a student sees the change."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import assert_accessible
 
@@ -28,15 +30,15 @@ def test_admin_edits_previews_and_publishes_and_a_student_sees_it(page, axe, bro
     editor.fill(editor.input_value().replace("Carbon dioxide keeps rising.", "Carbon dioxide is still rising."))
     page.get_by_role("button", name="Preview").click()
     preview = page.locator(".preview-body")
-    assert preview.get_by_text("Carbon dioxide is still rising.").is_visible()
-    assert preview.locator("figure.chart svg:visible").is_visible()
+    expect(preview.get_by_text("Carbon dioxide is still rising.")).to_be_visible()
+    expect(preview.locator("figure.chart svg:visible")).to_be_visible()
     assert_accessible(axe, page)
 
     page.get_by_label("Note for the history (optional)").fill("clearer wording")
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Published: students now see this version.").is_visible()
+    expect(page.get_by_text("Published: students now see this version.")).to_be_visible()
     page.get_by_role("link", name="History").click()
-    assert page.get_by_role("cell", name="clearer wording").is_visible()
+    expect(page.get_by_role("cell", name="clearer wording")).to_be_visible()
     assert_accessible(axe, page)
 
     student = make_user("student")
@@ -45,7 +47,7 @@ def test_admin_edits_previews_and_publishes_and_a_student_sees_it(page, axe, bro
     try:
         _log_in(student_page, student.email)
         student_page.goto("/courses/sample/reading")
-        assert student_page.get_by_text("Carbon dioxide is still rising.").is_visible()
+        expect(student_page.get_by_text("Carbon dioxide is still rising.")).to_be_visible()
     finally:
         context.close()
 
@@ -60,5 +62,5 @@ def test_admin_pages_for_users_and_audit_are_accessible(page, axe, sample_course
     assert_accessible(axe, page)
     page.get_by_role("button", name="Send a password-reset link").click()
     page.goto("/admin/audit")
-    assert page.get_by_role("cell", name="Reset link sent").is_visible()
+    expect(page.get_by_role("cell", name="Reset link sent")).to_be_visible()
     assert_accessible(axe, page)

@@ -1,6 +1,8 @@
 """A student reads a module with its chart, fails the quiz, retakes it, passes, and sees the module complete."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import assert_accessible
 
@@ -22,13 +24,13 @@ def test_read_module_with_chart_and_pages_are_accessible(page, axe, sample_cours
     assert_accessible(axe, page)
     page.get_by_role("link", name="Reading the record").first.click()  # also linked as the quiz's prerequisite
     chart = page.locator("figure.chart svg:visible")
-    assert chart.is_visible()
-    assert "Mauna Loa" in chart.locator("title").first.text_content()
+    expect(chart).to_be_visible()
+    expect(chart.locator("title").first).to_contain_text("Mauna Loa")
     page.locator("figure.chart summary").first.click()  # the data table opens without JavaScript
-    assert page.locator("figure.chart table").first.is_visible()
+    expect(page.locator("figure.chart table").first).to_be_visible()
     assert_accessible(axe, page)
     page.get_by_role("link", name="한국어").click()
-    assert page.get_by_role("heading", name="기록 읽기").is_visible()
+    expect(page.get_by_role("heading", name="기록 읽기")).to_be_visible()
 
 
 def test_take_quiz_fail_retake_pass_and_module_is_complete(page, axe, sample_course):
@@ -39,7 +41,7 @@ def test_take_quiz_fail_retake_pass_and_module_is_complete(page, axe, sample_cou
     assert_accessible(axe, page)
     page.get_by_label("Oxygen").check()
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Not passed yet").is_visible()
+    expect(page.get_by_text("Not passed yet")).to_be_visible()
     assert_accessible(axe, page)
 
     page.goto("/courses/sample/quiz")
@@ -50,7 +52,7 @@ def test_take_quiz_fail_retake_pass_and_module_is_complete(page, axe, sample_cou
     page.get_by_label("What was the Mauna Loa annual mean CO₂ in 1959, in ppm?").fill("315.98")
     page.get_by_label("Name the gas whose chemical formula is CO₂.").fill("Carbon Dioxide ")
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Passed. The module is complete.").is_visible()
+    expect(page.get_by_text("Passed. The module is complete.")).to_be_visible()
     page.goto("/courses/sample")
     quiz_card = page.locator("li.card", has_text="Greenhouse quiz")
-    assert quiz_card.get_by_text("Quiz passed").is_visible()
+    expect(quiz_card.get_by_text("Quiz passed")).to_be_visible()

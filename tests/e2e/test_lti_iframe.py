@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -60,7 +61,7 @@ def test_over_https_the_student_works_inside_the_lms_frame(app, browser, axe, ht
     try:
         frame = page.frame_locator("iframe[title='Ondo activity']")
         frame.get_by_role("heading", name="Greenhouse quiz").wait_for()
-        assert page.get_by_role("heading", name="CLIM101 in the LMS").is_visible()  # still inside the LMS page
+        expect(page.get_by_role("heading", name="CLIM101 in the LMS")).to_be_visible()  # still inside the LMS page
         cookies = [c for c in context.cookies(https_server) if c["name"] == "session"]
         assert cookies and cookies[0]["sameSite"] == "None" and cookies[0]["secure"]
         # The session and its CSRF token survive in the frame: the quiz starts and is submitted there.
@@ -91,8 +92,8 @@ def test_over_http_the_frame_offers_a_new_window_that_opens_the_module(browser, 
             link.click()
         window = opened.value
         window.wait_for_url("**/courses/sample/reading")
-        assert window.get_by_role("heading", name="Reading the record").is_visible()
-        assert frame.get_by_text("Ondo is open in a new window.").is_visible()
+        expect(window.get_by_role("heading", name="Reading the record")).to_be_visible()
+        expect(frame.get_by_text("Ondo is open in a new window.")).to_be_visible()
         assert_accessible(axe, window)
     finally:
         context.close()

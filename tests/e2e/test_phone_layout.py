@@ -3,6 +3,7 @@ chart text renders at 12 CSS px or more, measured in the browser from the render
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Role, User
@@ -110,14 +111,14 @@ def test_every_journey_page_fits_a_phone_and_is_accessible(phone, axe, curriculu
         select.select_option(index=1)
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Use each position once.").first.is_visible()
+    expect(page.get_by_text("Use each position once.").first).to_be_visible()
     assert_fits_phone(page)
     assert_chart_text_readable(page)
     assert_accessible(axe, page)
     # Having read, the dashboard's "continue where you left off" is on the first screen of a phone.
     page.goto("/dashboard")
     resume = page.locator("section.continue")
-    assert resume.get_by_role("link").is_visible()
+    expect(resume.get_by_role("link")).to_be_visible()
     assert resume.bounding_box()["y"] + resume.bounding_box()["height"] <= PHONE["height"]
     assert_fits_phone(page)
     page.get_by_role("button", name="Log out").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import assert_accessible
@@ -42,8 +43,8 @@ def test_policy_module_opens_and_its_check_marks_answers(page, axe, curriculum, 
     assert response.status == 200
     article = page.locator("article")
     assert article.get_attribute("lang") == lang
-    assert page.locator("figure.chart").count() == 1  # one chart (drawn twice: wide and narrow, CSS shows one)
-    assert page.locator("figure.chart svg:visible").count() == 1
+    expect(page.locator("figure.chart")).to_have_count(1)  # one chart (drawn twice: wide and narrow, CSS shows one)
+    expect(page.locator("figure.chart svg:visible")).to_have_count(1)
     assert page.locator("article dl dt").count() >= 8  # the glossary
     assert page.locator(".footnote li").count() >= 20  # the sources
     assert_accessible(axe, page)
@@ -51,12 +52,12 @@ def test_policy_module_opens_and_its_check_marks_answers(page, axe, curriculum, 
     check = page.locator("form.check-form").first
     check.get_by_label(WRONG_ANSWER[lang]).check()
     check.locator("button[type=submit]").click()
-    assert page.locator(".check-result.result-incorrect").count() == 1
+    expect(page.locator(".check-result.result-incorrect")).to_have_count(1)
 
     check = page.locator("form.check-form").first
     check.get_by_label(RIGHT_ANSWER[lang]).check()
     check.locator("button[type=submit]").click()
     result = page.locator(".check-result.result-correct")
-    assert result.count() == 1
-    assert ("international reductions" if lang == "en" else "국제 감축") in result.text_content()
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("international reductions" if lang == "en" else "국제 감축")
     assert_accessible(axe, page)

@@ -2,6 +2,8 @@
 teacher's gradebook shows it, all in a real browser."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from app.models import Role
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import assert_accessible
@@ -30,7 +32,7 @@ def test_class_join_assignment_and_gradebook(page, axe, sample_course):
     page.get_by_label("Year or term").fill("2026 autumn")
     assert_accessible(axe, page)
     page.get_by_role("button", name="Save class").click()
-    assert page.get_by_role("heading", name="11-2 Earth Science").is_visible()
+    expect(page.get_by_role("heading", name="11-2 Earth Science")).to_be_visible()
     assert_accessible(axe, page)
     code = page.locator(".join-code-small strong").text_content().strip()
 
@@ -39,21 +41,21 @@ def test_class_join_assignment_and_gradebook(page, axe, sample_course):
     page.get_by_label("Due (optional)").fill("2030-03-01T23:59")
     assert_accessible(axe, page)
     page.get_by_role("button", name="Assign").click()
-    assert page.get_by_text("Assigned.").is_visible()
+    expect(page.get_by_text("Assigned.")).to_be_visible()
     _log_out(page)
 
     _log_in(page, student.email, "/dashboard")
     page.get_by_label("Class code").fill(code.lower())
     page.get_by_role("button", name="Join class").click()
-    assert page.get_by_text("You joined 11-2 Earth Science.").is_visible()
+    expect(page.get_by_text("You joined 11-2 Earth Science.")).to_be_visible()
     assert_accessible(axe, page)
     page.get_by_role("link", name="Reading the record").first.click()
     page.get_by_role("button", name="Mark as complete").click()
-    assert page.get_by_text("Module marked as complete.").is_visible()
+    expect(page.get_by_text("Module marked as complete.")).to_be_visible()
     _log_out(page)
 
     _log_in(page, teacher.email, "/teach/")
     page.get_by_role("link", name="Gradebook").first.click()
     row = page.locator("tr", has_text="Seo-yeon Park")
-    assert row.get_by_text("Completed").is_visible()
+    expect(row.get_by_text("Completed")).to_be_visible()
     assert_accessible(axe, page)
