@@ -252,7 +252,12 @@ FIXTURE_COURSES = Path(__file__).resolve().parent / "fixtures" / "courses"
 
 @pytest.fixture(scope="session")
 def _synced_course_rows(app) -> dict[str, list[dict]] | None:
-    """tests/fixtures/courses synced once per worker through the real sync: the rows it wrote, table by table.
+    """tests/fixtures/courses synced once per worker through the real sync: the rows it wrote, table by table."""
+    return _rows_written_by_sync(app, FIXTURE_COURSES)
+
+
+def _rows_written_by_sync(app, folder: Path) -> dict[str, list[dict]] | None:
+    """Sync ``folder`` through the real sync and keep the rows it wrote, table by table.
 
     Taken on the empty database (session fixtures are set up before the test's own), then the tables are emptied
     again. None if the database was not empty, and every test then syncs for itself.
@@ -265,7 +270,7 @@ def _synced_course_rows(app) -> dict[str, list[dict]] | None:
         if any(db.session.execute(table.select().limit(1)).first() for table in db.metadata.sorted_tables):
             db.session.rollback()
             return None
-        sync_courses(FIXTURE_COURSES)
+        sync_courses(folder)
         rows = {}
         for table in db.metadata.sorted_tables:
             found = [dict(row) for row in db.session.execute(table.select()).mappings()]
@@ -318,6 +323,30 @@ def sample_course(app, _synced_course_rows):
             _restore_rows(_synced_course_rows)
         db.session.remove()
     return "sample"
+
+
+CURRICULUM = Path(__file__).resolve().parent.parent / "courses"
+
+
+@pytest.fixture(scope="session")
+def _synced_curriculum_rows(app) -> dict[str, list[dict]] | None:
+    return _rows_written_by_sync(app, CURRICULUM)
+
+
+@pytest.fixture
+def curriculum(app, _synced_curriculum_rows) -> Path:
+    """The real curriculum (courses/) as the real sync loads it, restored from one sync per worker like
+    ``sample_course`` (a sync of the whole curriculum takes seconds); returns the courses folder."""
+    from app.models import Course
+    from app.services.course_sync import sync_courses
+
+    with app.app_context():
+        if _synced_curriculum_rows is None or db.session.scalar(select(Course.id).limit(1)) is not None:
+            sync_courses(CURRICULUM)
+        else:
+            _restore_rows(_synced_curriculum_rows)
+        db.session.remove()
+    return CURRICULUM
 
 
 # Scenario explorer: FaIR runs once per session for the few lever settings tests and pages use (about 20 s);

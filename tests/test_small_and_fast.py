@@ -7,8 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import make_user
 
 COURSES = Path(__file__).resolve().parents[1] / "courses"
@@ -26,12 +24,6 @@ def fetch(client, url: str, **kwargs):
     return response
 
 
-@pytest.fixture
-def curriculum(app):
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        sync_courses(COURSES)
 
 
 def test_pages_are_compressed_for_browsers_that_accept_it(client, login_as, sample_course):

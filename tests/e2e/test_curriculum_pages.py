@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import assert_accessible
 
@@ -13,12 +11,6 @@ COURSE = "climate-literacy-foundations"
 MODULES = sorted({p.name.split(".")[0].split("-", 1)[1] for p in (COURSES / COURSE).glob("*.md")})
 
 
-@pytest.fixture
-def curriculum(app):
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        sync_courses(COURSES)
 
 
 def test_every_module_opens_in_both_languages(page, axe, curriculum):

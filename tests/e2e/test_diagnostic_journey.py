@@ -17,11 +17,8 @@ COURSES = Path(__file__).resolve().parents[2] / "courses"
 
 
 @pytest.fixture
-def foundations(app):
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        sync_courses(COURSES)
+def foundations(curriculum):
+    return curriculum
 
 
 def _log_in(page, email: str, landing: str) -> None:

@@ -19,12 +19,6 @@ RIGHT_ANSWER = {
 WRONG_ANSWER = {"en": "A steelworks in Pohang using less coal", "ko": "포항의 제철소가 석탄을 덜 쓰는 것"}
 
 
-@pytest.fixture
-def curriculum(app):
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        sync_courses(COURSES)
 
 
 def log_in(page) -> None:

@@ -16,11 +16,7 @@ PHONE = {"width": 360, "height": 800}
 
 
 @pytest.fixture
-def curriculum(app, stored_scenarios):
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        sync_courses(COURSES)
+def curriculum(curriculum, stored_scenarios):
     return stored_scenarios
 
 

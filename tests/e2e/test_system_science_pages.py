@@ -15,12 +15,6 @@ SLUGS = sorted({p.name.split(".")[0].split("-", 1)[1] for p in (COURSES / COURSE
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def curriculum(app):
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        sync_courses(COURSES)
 
 
 def test_every_new_page_opens_in_both_languages_and_passes_axe(page, axe, curriculum):
