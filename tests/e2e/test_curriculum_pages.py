@@ -11,8 +11,6 @@ COURSE = "climate-literacy-foundations"
 MODULES = sorted({p.name.split(".")[0].split("-", 1)[1] for p in (COURSES / COURSE).glob("*.md")})
 
 
-
-
 def test_every_module_opens_in_both_languages(page, axe, curriculum):
     student = make_user()
     page.goto("/auth/login")

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Role, User
 from tests.conftest import PASSWORD, _apps, make_user
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_curriculum_pages import COURSE, MODULES, curriculum  # noqa: F401
+from tests.e2e.test_curriculum_pages import COURSE, MODULES
 
 PHONE = {"width": 360, "height": 740}
 LARGEST_MODULES = ("pohang-in-transition", "carbon-cycle", "evidence-data-lab")
@@ -79,7 +79,7 @@ def _classroom(teacher_ref, student_ref) -> dict:
         return {"class_id": school_class.id, "module_id": module.id, "result": attempt.public_id}
 
 
-def test_every_journey_page_fits_a_phone_and_is_accessible(phone, axe, curriculum):  # noqa: F811
+def test_every_journey_page_fits_a_phone_and_is_accessible(phone, axe, curriculum):
     # Long names and addresses make the tables wider than the phone: they must scroll in their own box.
     student = make_user(name="Seo-yeon Park-Kimberley Montgomery-Lee",
                         email="seo-yeon.park-kimberley.montgomery@school.example")

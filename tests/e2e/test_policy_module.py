@@ -19,8 +19,6 @@ RIGHT_ANSWER = {
 WRONG_ANSWER = {"en": "A steelworks in Pohang using less coal", "ko": "포항의 제철소가 석탄을 덜 쓰는 것"}
 
 
-
-
 def log_in(page) -> None:
     student = make_user()
     page.goto("/auth/login")

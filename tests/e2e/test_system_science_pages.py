@@ -15,8 +15,6 @@ SLUGS = sorted({p.name.split(".")[0].split("-", 1)[1] for p in (COURSES / COURSE
 pytestmark = pytest.mark.browser
 
 
-
-
 def test_every_new_page_opens_in_both_languages_and_passes_axe(page, axe, curriculum):
     student = make_user()
     page.goto("/auth/login")
