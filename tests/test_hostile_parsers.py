@@ -147,6 +147,7 @@ BODY_STARTS = ("## ", "### a ", "[", "![", "[a](", "`", "``", "<!--", "<a ", "- 
 @given(pumped(BODY_STARTS, alphabet=HOSTILE + "\n!", size=PUMP // 2))
 @example("## a" + " " * (PUMP // 2) + "b")  # minutes before the fix: three "\s*" shared one run of spaces
 @example("## a" + " " * (PUMP // 2) + "b {")
+@example("[a](" + "\n" * (PUMP // 2))  # 10,000 newlines in an unclosed link: 1.8 s before possessive spaces
 def test_module_bodies_lint_in_linear_time(course_root, body):
     path = course_root / "sample" / "09-hostile.en.md"
     path.write_text(f"---\ntitle: Hostile\nsummary: s\nminutes: 5\nobjectives: [x]\nprinciples: [EP1]\n---\n"

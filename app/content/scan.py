@@ -21,9 +21,10 @@ _HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _BRACKETED = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
 _INLINE_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>" + _BRACKETED + r")\]"
-    r"\(\s*(?:<(?P<url_angle>[^>\n]*)>|(?P<url>(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-)
+    r"\(\s*+(?:<(?P<url_angle>[^>\n]*)>|(?P<url>(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
+    r"(?:\s++(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*+\)"
+)  # possessive spaces (never given back: a URL, a title and ")" all start with a non-space), else "[a](" and
+#    thousands of newlines backtracked quadratically (10,000 newlines: 1.8 s; found by tests/test_hostile_parsers.py)
 _REF_USE_RE = re.compile(r"(?P<bang>!?)\[(?P<text>" + _BRACKETED + r")\]\[(?P<ref>[^\]]*)\]")
 _REF_DEF_RE = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]^][^\]]*)\]:[ \t]*<?(?P<url>[^\s>]+)>?", re.MULTILINE)
 _HTML_TAG_RE = re.compile(r"<(?P<tag>img|a)\b(?P<attrs>[^>]*)>", re.IGNORECASE)
