@@ -313,16 +313,22 @@ def sample_course(app, _synced_course_rows):
     included, into the tables emptied after the previous test, so a test that edits the course never leaks its
     edits into the next. If a course is already there (a fixture synced something first), the real sync runs.
     """
+    _load_synced(app, FIXTURE_COURSES, _synced_course_rows)
+    return "sample"
+
+
+def _load_synced(app, folder: Path, rows: dict[str, list[dict]] | None) -> None:
+    """Put back the rows one sync of ``folder`` wrote; the real sync when they could not be taken or a course is
+    already there."""
     from app.models import Course
     from app.services.course_sync import sync_courses
 
     with app.app_context():
-        if _synced_course_rows is None or db.session.scalar(select(Course.id).limit(1)) is not None:
-            sync_courses(FIXTURE_COURSES)
+        if rows is None or db.session.scalar(select(Course.id).limit(1)) is not None:
+            sync_courses(folder)
         else:
-            _restore_rows(_synced_course_rows)
+            _restore_rows(rows)
         db.session.remove()
-    return "sample"
 
 
 CURRICULUM = Path(__file__).resolve().parent.parent / "courses"
@@ -337,15 +343,7 @@ def _synced_curriculum_rows(app) -> dict[str, list[dict]] | None:
 def curriculum(app, _synced_curriculum_rows) -> Path:
     """The real curriculum (courses/) as the real sync loads it, restored from one sync per worker like
     ``sample_course`` (a sync of the whole curriculum takes seconds); returns the courses folder."""
-    from app.models import Course
-    from app.services.course_sync import sync_courses
-
-    with app.app_context():
-        if _synced_curriculum_rows is None or db.session.scalar(select(Course.id).limit(1)) is not None:
-            sync_courses(CURRICULUM)
-        else:
-            _restore_rows(_synced_curriculum_rows)
-        db.session.remove()
+    _load_synced(app, CURRICULUM, _synced_curriculum_rows)
     return CURRICULUM
 
 

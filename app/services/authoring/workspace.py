@@ -126,7 +126,8 @@ def _file_names(modules: list[Module], by_module: dict[int, dict[str, str]],
     The names the files had on disk when they still fit (every text has one, each module's languages share its
     number and current slug, and the numbers follow the module order), because authors link modules by file name
     (``[…](01-radiative-forcing.en.md)``) and a renumbered copy would break those links. Otherwise, after modules
-    were added, renamed or moved in the browser, files are numbered by rank, so gaps never reach an export.
+    were added, renamed or moved in the browser, files are numbered by rank. Kept names may leave a gap where a
+    module was archived; the loader orders by number and accepts gaps, as it does on disk.
     """
     on_disk = {(text.module_id, text.lang): Path(text.source_path).name for text in texts if text.source_path}
     kept: dict[tuple[int, str], str] = {}
