@@ -2,6 +2,7 @@
 
 Environment overrides: GUNICORN_BIND, WEB_CONCURRENCY (workers), GUNICORN_TIMEOUT.
 """
+import gc
 import multiprocessing
 import os
 
@@ -39,6 +40,37 @@ loglevel = "info"
 # Proxy headers are handled by the app (PROXY_FIX_HOPS); gunicorn trusts X-Forwarded-* only from nginx on this host.
 forwarded_allow_ips = "127.0.0.1"
 
-# Each worker imports the app itself (no preload): database pools and Redis connections are never shared across
-# a fork, and a reload picks up new code worker by worker.
-preload_app = False
+# The master loads the app once and forks the workers from it. Without this, every worker imported the app itself
+# (about a second on a 2-core server), and max_requests replaces each worker every ~1,000 requests: under a class's
+# load that second showed as p99 stalls of 0.3-1 s (bench/serve.py). Forked workers start at once and share the
+# loaded code's memory pages. Two consequences:
+# - connections opened before the fork must not be shared: post_fork below gives each worker fresh database pools
+#   (redis-py notices the fork by itself and reconnects);
+# - `kill -HUP` re-forks workers from the same loaded code, so a deploy restarts the service (docs/deploy.md).
+# GUNICORN_PRELOAD=0 turns it off.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+
+
+def when_ready(server):
+    if not server.cfg.preload_app:
+        return
+    app = server.app.wsgi()
+    if app.import_name == "app":  # Ondo (bench/hello.py uses this file too)
+        from app import warm_up
+
+        warm_up(app)
+    # Everything loaded so far lives as long as the process: keep it out of the garbage collector's scans, so a
+    # collection in a worker does not touch (and copy) the pages it shares with the master.
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    if not server.cfg.preload_app:
+        return
+    app = server.app.wsgi()
+    sqlalchemy = getattr(app, "extensions", {}).get("sqlalchemy")
+    if sqlalchemy is not None:
+        with app.app_context():
+            for engine in sqlalchemy.engines.values():
+                # close=False: the master's connections are left to the master, the worker starts a new pool.
+                engine.dispose(close=False)

@@ -105,3 +105,32 @@ def register_shell_context(app: Flask) -> None:
 
         return {"db": db, **{name: getattr(models, name) for name in models.__all__}, "accounts": accounts,
                 "assignments": assignments, "attempts": attempts, "classes": classes, "learning": learning}
+
+
+# The pages a class opens first, compiled before gunicorn forks its workers (warm_up).
+_FIRST_TEMPLATES = ("base.html", "learn/module.html", "learn/_module_body.html", "learn/dashboard.html",
+                    "learn/catalogue.html", "learn/course.html", "learn/attempt.html", "learn/result.html",
+                    "auth/login.html")
+
+
+def warm_up(app: Flask) -> None:
+    """Do once, in gunicorn's master before it forks (gunicorn.conf.py), what each worker would otherwise do on its
+    first requests after every restart: compile the most-used templates and read the published courses into the
+    course cache. Workers check each course's version before using it, so what the master read cannot go stale;
+    its database connections are dropped in each worker (post_fork)."""
+    import logging
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+    from app.services import course_cache
+
+    for name in _FIRST_TEMPLATES:
+        app.jinja_env.get_template(name)
+    with app.app_context():
+        try:
+            course_cache.visible_courses()
+        except SQLAlchemyError:  # the database is not there yet: workers read the courses on first use
+            logging.getLogger("ondo").warning("warm-up: courses not read", exc_info=True)
+        finally:
+            db.session.remove()

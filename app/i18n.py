@@ -5,8 +5,8 @@ from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
-from flask_babel import get_locale
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,8 +44,32 @@ def misconception_name(tag: str, course_slug: str) -> str:
     return catalogue_for(folder).name(tag, current_language())
 
 
+def _page_translations():
+    """The catalogue for this request's locale, looked up once per page instead of once per string.
+
+    Flask-Babel's template ``_()`` finds the locale and catalogue again for every string (several context lookups
+    each, about a tenth of a module page's time). The catalogue is kept on ``g`` with the locale it is for, so
+    ``force_locale`` (mail in the recipient's language) and a locale chosen later in the request still get theirs.
+    """
+    babel_context = g.get("_flask_babel")
+    locale = getattr(babel_context, "babel_locale", None)
+    cached = g.get("_ondo_translations")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()  # chooses the locale first when nothing has yet
+    g._ondo_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
 def init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.template_filter("localtime")
     def localtime(value, zone: str = "Asia/Seoul") -> str:

@@ -96,7 +96,9 @@ class Fixture:
 
 def seed(env: dict[str, str], sizes: tuple[int, ...]) -> Fixture:
     """Teacher, students and classes with real graded attempts, written through the services."""
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "ONDO_INSTANCE_PATH", "COURSES_PATH", "SECRET_KEY")})
+    # config.py reads the environment when it is first imported, which is here: the same settings as the servers.
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "ONDO_INSTANCE_PATH", "COURSES_PATH", "SECRET_KEY",
+                                           "PUBLIC_BASE_URL", "TRUSTED_HOSTS")})
     import random
 
     from sqlalchemy import func, select
@@ -358,38 +360,46 @@ def run(db_kind: str, database_url: str, args) -> None:
                 pages.append((f"gradebook, {size} students", f"/teach/classes/{class_id}/gradebook", teacher))
                 pages.append((f"item analysis, {size} students",
                               f"/teach/classes/{class_id}/analysis/{fixture.analysed_module_id}", teacher))
+            if args.only:
+                pages = [page for page in pages if any(word in page[0] for word in args.only)]
             for name, path, who in pages:   # every page answers 200 before it is timed
                 status = who.request("GET", path)[0]
                 if status != 200:
                     raise RuntimeError(f"{name} {path} answered {status}")
 
             ratios: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _p, _w in pages}
-            ratios["quiz submit (sequential)"] = []
+            submits = not args.only or any(word in "quiz submit" for word in args.only)
+            if submits:
+                ratios["quiz submit (sequential)"] = []
             for round_no in range(args.rounds):
                 print(f"[{db_kind}] round {round_no + 1} of {args.rounds}", file=sys.stderr)
                 for name, path, who in pages:
                     hello = wrk(hello_server.port, "/", "", args.seconds, args.connections)
                     page = wrk(app_server.port, path, who.cookie_header(), args.seconds, args.connections)
-                    ratios[name].append((page.rps / hello.rps, page.p99_ms, page.p99_ms / hello.p99_ms))
-                hello_ms = sequential_hello_ms(hello_server.port, 200)
-                submit_ms = sequential_submit_ms(student, fixture.quiz_module, args.submits)
-                ratios["quiz submit (sequential)"].append((hello_ms / submit_ms, submit_ms, submit_ms / hello_ms))
+                    ratios[name].append((page.rps / hello.rps, page.p99_ms, page.p99_ms / hello.p99_ms, page.rps,
+                                         hello.rps))
+                if submits:
+                    hello_ms = sequential_hello_ms(hello_server.port, 200)
+                    submit_ms = sequential_submit_ms(student, fixture.quiz_module, args.submits)
+                    ratios["quiz submit (sequential)"].append((hello_ms / submit_ms, submit_ms, submit_ms / hello_ms,
+                                                               1000 / submit_ms, 1000 / hello_ms))
             rss = app_server.worker_rss_mib()
         finally:
             app_server.stop()
             hello_server.stop()
-        syncs = sync_figures(database_url, tmp)
+        syncs = [] if args.skip_sync else sync_figures(database_url, tmp)
 
     print(f"\n## {db_kind}: gunicorn {args.workers} workers, wrk {args.connections} connections, "
           f"{args.seconds} s × {args.rounds} rounds (medians)\n")
-    print("| page | throughput × hello | p99 ms | p99 × hello | goal |")
-    print("|---|---|---|---|---|")
+    print("| page | throughput × hello | req/s (hello) | p99 ms | p99 × hello | goal |")
+    print("|---|---|---|---|---|---|")
     for name, samples in ratios.items():
         throughput = statistics.median(s[0] for s in samples)
         p99 = statistics.median(s[1] for s in samples)
         p99_ratio = statistics.median(s[2] for s in samples)
+        rps, hello_rps = (statistics.median(s[i] for s in samples) for i in (3, 4))
         goal = GOALS.get(name, "≤ 10× hello latency" if "students" in name else "")
-        print(f"| {name} | {throughput:.3f}× | {p99:.1f} | {p99_ratio:.1f}× | {goal} |")
+        print(f"| {name} | {throughput:.3f}× | {rps:.0f} ({hello_rps:.0f}) | {p99:.1f} | {p99_ratio:.1f}× | {goal} |")
     print()
     print("| sync | cold s | no-change s | no-change ÷ cold | goal |")
     print("|---|---|---|---|---|")
@@ -409,6 +419,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda v: tuple(int(n) for n in v.split(",")), default=CLASS_SIZES,
                         help="class sizes, comma-separated")
     parser.add_argument("--submits", type=int, default=30, help="sequential quiz submits per round")
+    parser.add_argument("--only", type=lambda v: v.split(","), default=[],
+                        help="only the pages whose name holds one of these words, e.g. module,submit")
+    parser.add_argument("--skip-sync", action="store_true", help="leave out the sync figures")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench needs wrk: apt-get install -y wrk")

@@ -65,9 +65,10 @@ def gunicorn_instance(env: dict[str, str], workers: int, log: Path):
     """``gunicorn -w <workers> 'app:create_app()'`` on a free port with ``env``; yields its base URL."""
     port = free_port()
     config = log.with_suffix(".conf.py")
-    # Our own small config, so the test does not depend on the deployment's gunicorn.conf.py.
-    # The app is imported once and forked (preload), which starts 4 workers several times faster on 2 cores.
-    config.write_text(f"bind = '127.0.0.1:{port}'\nworkers = {workers}\ntimeout = 60\npreload_app = True\n"
+    # The deployment's gunicorn.conf.py (preload, and the post_fork hook that gives each worker its own database
+    # pool), with this test's port, workers and log.
+    config.write_text(f"exec(open({str(ROOT / 'gunicorn.conf.py')!r}).read())\n"
+                      f"bind = '127.0.0.1:{port}'\nworkers = {workers}\ntimeout = 60\npreload_app = True\n"
                       f"errorlog = {str(log)!r}\n")
     # gunicorn 23+ opens a control socket at one fixed path in $HOME: two instances would fight over it.
     control = ["--no-control-socket"] if _has_control_socket() else []

@@ -145,10 +145,16 @@ def module(course_slug: str, module_slug: str):
                                          base_url=url_for("learn.module", course_slug=page.course.slug,
                                                           module_slug=page.module.slug))
     has_scenarios = body_html != page.text.body_html
+    check_action = url_for("learn.module", course_slug=page.course.slug, module_slug=page.module.slug) + "/checks/"
+    if has_scenarios or checks.has_result_for(page.module.id):
+        body = None  # rendered in the template for this reader
+        built = checks.build_checks(page.text.checks, page.module.id, quiz_labels())
+    else:
+        body = checks.rendered_body(page.text, page.module.id, check_action, current_language(), quiz_labels)
+        built = {}
     return render_template("learn/module.html", page=page, quiz_info=quiz_info, wanted_lang=lang or current_language(),
                            body_parts=split_body(body_html) if has_scenarios else page.text.parts,
-                           has_scenarios=has_scenarios,
-                           checks=checks.build_checks(page.text.checks, page.module.id, quiz_labels()))
+                           has_scenarios=has_scenarios, rendered_body=body, checks=built, check_action=check_action)
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/checks/<int:number>", methods=["POST"])

@@ -18,7 +18,7 @@ from app.models import (
 )
 from app.quizzes import Quiz
 from app.services.assessment import split_class
-from app.services.learning import texts_for
+from app.services.learning import texts_for, titles_for
 
 
 class AssignmentError(ValueError):
@@ -104,7 +104,7 @@ def items_of(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
         if module_ids else {}
     courses = {c.id: c for c in db.session.scalars(
         select(Course).where(Course.id.in_(course_ids | {m.course_id for m in modules.values()})))}
-    texts = texts_for(list(modules), lang)
+    texts = titles_for(list(modules), lang)
     by_course: dict[int, list[int]] = defaultdict(list)
     for module in course_modules:
         by_course[module.course_id].append(module.id)

@@ -83,6 +83,9 @@ class CachedBody(CachedText):
     checks: tuple[dict[str, Any], ...] = ()
     quiz_summary: QuizSummary | None = None
     parts: tuple[Markup | int, ...] = ()  # the body split at check markers: HTML and check numbers
+    # The web layer's rendered pieces of this text (app/web/inline_checks.py), kept with it so they go when the
+    # course's version changes and the snapshot is replaced.
+    rendered: dict[Any, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -151,6 +154,34 @@ def course_with_progress(slug: str, user_id: int | None) -> tuple[CourseSnapshot
         progress = {p.module_id: p for p in db.session.scalars(select(ModuleProgress).where(
             ModuleProgress.user_id == user_id, ModuleProgress.module_id.in_(snapshot.module_ids)))}
     return snapshot, progress
+
+
+def visible_courses() -> list[CourseSnapshot]:
+    """Every published course, fresh, in catalogue order: one query for the version tokens, plus a reload of any
+    course that changed since this worker last read it (lists: catalogue, dashboard, assigned work)."""
+    current = []
+    for slug, version in db.session.execute(select(Course.slug, Course.version).where(Course.archived.is_(False))
+                                            .order_by(Course.position, Course.id)):
+        snapshot = _snapshots.get(slug)
+        if snapshot is None or snapshot.version != version:
+            snapshot = _load_course(slug)
+            if snapshot is None:  # hidden between the two queries
+                continue
+            with _lock:
+                _snapshots[slug] = snapshot
+        current.append(snapshot)
+    return current
+
+
+def visible_texts(module_ids, lang: str) -> dict[int, CachedText]:
+    """The cached text of each visible module among ``module_ids`` (wanted language, else English, else any);
+    modules that are hidden or unknown are left out."""
+    wanted = set(module_ids)
+    found: dict[int, CachedText] = {}
+    for snapshot in visible_courses():
+        for module_id in wanted.intersection(snapshot.texts):
+            found[module_id] = snapshot.text_for(module_id, lang)
+    return found
 
 
 def _load_course(slug: str) -> CourseSnapshot | None:

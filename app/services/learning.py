@@ -13,12 +13,12 @@ from app.models import AttemptAnswer, AttemptStatus, Course, Module, ModuleProgr
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizSettings
 from app.services import assessment, course_cache
-from app.services.course_cache import CachedBody, CachedCourse, CachedModule
+from app.services.course_cache import CachedBody, CachedCourse, CachedModule, CachedText
 
 
 @dataclass(frozen=True)
 class CourseCard:
-    course: Course
+    course: CachedCourse
     title: str
     summary: str
     module_count: int
@@ -73,20 +73,15 @@ def _visible_modules():
 
 
 def catalogue(user_id: int | None, lang: str) -> list[CourseCard]:
-    """Every published course with its module count and the user's completed count: three queries in all."""
-    courses = db.session.scalars(select(Course).where(Course.archived.is_(False)).order_by(Course.position)).all()
-    counts = dict(db.session.execute(
-        select(Module.course_id, func.count(Module.id)).join(Course)
-        .where(_visible_modules()).group_by(Module.course_id)).all())
-    done: dict[int, int] = {}
-    if user_id is not None:
-        done = dict(db.session.execute(
-            select(Module.course_id, func.count(ModuleProgress.id))
-            .join(Module, Module.id == ModuleProgress.module_id).join(Course)
-            .where(ModuleProgress.user_id == user_id, ModuleProgress.completed_at.is_not(None), _visible_modules())
-            .group_by(Module.course_id)).all())
-    return [CourseCard(c, c.in_language("title", lang), c.in_language("summary", lang),
-                       counts.get(c.id, 0), done.get(c.id, 0)) for c in courses]
+    """Every published course with its module count and the user's completed count: from the course cache, so two
+    queries when warm (the versions, the user's completed modules)."""
+    courses = course_cache.visible_courses()
+    done: set[int] = set()
+    if user_id is not None and courses:
+        done = set(db.session.scalars(select(ModuleProgress.module_id).where(
+            ModuleProgress.user_id == user_id, ModuleProgress.completed_at.is_not(None))))
+    return [CourseCard(s.course, s.course.in_language("title", lang), s.course.in_language("summary", lang),
+                       len(s.modules), len(done.intersection(s.module_ids))) for s in courses]
 
 
 def get_course(slug: str) -> Course | None:
@@ -128,6 +123,16 @@ def score_hidden_modules(module_ids: list[int]) -> set[int]:
 # Lists need titles, not bodies: leaving the HTML, source and quiz JSON unread made the module page 2x faster.
 _HEAVY_TEXT_COLUMNS = (ModuleText.body_html, ModuleText.source_markdown, ModuleText.quiz, ModuleText.checks,
                        ModuleText.toc)
+
+
+def titles_for(module_ids: list[int], lang: str) -> dict[int, CachedText | ModuleText]:
+    """What lists show of each module's text (title, summary, minutes): visible modules from the course cache,
+    others (archived since they were assigned or attempted) from the database."""
+    found: dict[int, CachedText | ModuleText] = dict(course_cache.visible_texts(module_ids, lang))
+    missing = [module_id for module_id in module_ids if module_id not in found]
+    if missing:
+        found.update(texts_for(missing, lang))
+    return found
 
 
 def texts_for(module_ids: list[int], lang: str, *, full: bool = False) -> dict[int, ModuleText]:
@@ -340,7 +345,7 @@ def student_dashboard(user_id: int, lang: str) -> Dashboard:
         .order_by(QuizAttempt.submitted_at.desc()).limit(5)
     ).all()
     module_ids = [m.id for _a, m, _c in attempts] + ([last[1].id] if last else [])
-    texts = texts_for(module_ids, lang)
+    texts = titles_for(module_ids, lang)
     resume = (last[0], last[1], texts[last[1].id]) if last and last[1].id in texts else None
     shown = assessment.reviews_for([a for a, _m, _c in attempts])
     recent = [(a, texts.get(m.id), c, shown[a.id]) for a, m, c in attempts]

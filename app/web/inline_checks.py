@@ -5,14 +5,17 @@ show it once after the redirect.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request, session
+from flask import render_template_string, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.forms import OndoForm
 from app.quizzes import QuestionResult, Quiz, grade_quiz, make_quiz_form, responses_from_form, shuffled_order
-from app.services.course_cache import split_body
+from app.services.course_cache import CachedBody, split_body
 
 SESSION_KEY = "inline_check_result"
 
@@ -67,3 +70,32 @@ def grade_check(checks: list[dict], number: int, module_id: int, labels: dict[st
         "results": [r.to_dict() for r in result.results],
     }
     return True
+
+
+# Stands for the reader's CSRF token in a rendered body kept for every reader; never a valid token itself.
+_TOKEN_SLOT = "\x00csrf-token\x00"
+_BODY_TEMPLATE = ('{% from "learn/_module_body.html" import module_body with context %}'
+                  '{{ module_body(parts, checks, check_action, lang) }}')
+
+
+def has_result_for(module_id: int) -> bool:
+    """The reader just sent a check of this module: the page shows its result (and is rendered for them alone)."""
+    last = session.get(SESSION_KEY)
+    return bool(last and last.get("module") == module_id)
+
+
+def rendered_body(text: CachedBody, module_id: int, check_action: str, ui_lang: str,
+                  labels: Callable[[], dict[str, str]]) -> Markup:
+    """The module text with its inline checks as HTML, rendered once per text, page language and address, and
+    reused for every reader with only their CSRF token put in (the body, the forms and their order are the same
+    for everyone; rendering them was a sixth of the module page's time). Not for a reader with a check result."""
+    session.pop(SESSION_KEY, None)  # a result left from another module is not shown later (as build_checks does)
+    token = generate_csrf()
+    key = (ui_lang, check_action)
+    html = text.rendered.get(key)
+    if html is None:
+        html = render_template_string(_BODY_TEMPLATE, parts=text.parts,
+                                      checks=build_checks(text.checks, module_id, labels()),
+                                      check_action=check_action, lang=text.lang).replace(token, _TOKEN_SLOT)
+        text.rendered[key] = html
+    return Markup(html.replace(_TOKEN_SLOT, token))
