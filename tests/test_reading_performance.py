@@ -175,3 +175,29 @@ def test_the_module_body_is_rendered_once_but_every_reader_gets_their_own_token_
     with_result = first.get("/courses/sample/reading").get_data(as_text=True)
     assert 'class="check-result' in with_result
     assert 'class="check-result' not in first.get("/courses/sample/reading").get_data(as_text=True)  # shown once
+
+
+def test_catalogue_and_dashboard_lists_follow_hidden_modules_and_courses(app, client, login_as, sample_course):
+    """The cards and titles come from the course cache: hiding a module or a course shows on the next view, and
+    work assigned before a module was hidden keeps its title (read from the database)."""
+    from tests.factories import assign_module, make_class
+
+    admin, teacher = make_user(Role.ADMIN), make_user(Role.TEACHER)
+    student = login_as("student")
+    assign_module(make_class(teacher, students=[student]), "reading", by=teacher)
+    catalogue = client.get("/courses").get_data(as_text=True)
+    assert "3 modules" in catalogue and "/courses/sample\"" in catalogue
+    assert "Reading the record" in client.get("/dashboard").get_data(as_text=True)
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "sample"))
+        module = db.session.scalar(select(Module).where(Module.slug == "reading"))
+        authoring.set_module_archived(course, module, True, db.session.get(User, admin.id))
+    catalogue = client.get("/courses").get_data(as_text=True)
+    assert "2 modules" in catalogue and "3 modules" not in catalogue
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Reading the record" in dashboard and "0 of 2 modules completed" in dashboard
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "sample"))
+        authoring.set_course_visible(course, False, db.session.get(User, admin.id))
+    assert "/courses/sample\"" not in client.get("/courses").get_data(as_text=True)
+    assert "No courses are published yet." in client.get("/dashboard").get_data(as_text=True)
