@@ -369,7 +369,7 @@ def module_and_course(module_id: int) -> tuple[Module, Course] | None:
 
 
 def module_title(module_id: int, lang: str) -> str:
-    text = texts_for([module_id], lang).get(module_id)
+    text = titles_for([module_id], lang).get(module_id)
     return text.title if text else ""
 
 

@@ -274,7 +274,8 @@ def delete_assignment(class_id: int, assignment_id: int):
 def gradebook(class_id: int):
     school_class = _class_or_404(class_id)
     sort = request.args.get("sort") if request.args.get("sort") in ("name", "progress") else "name"
-    book = gradebooks.for_class(school_class, current_language(), sort=sort)
+    book = gradebooks.for_class(school_class, current_language(), sort=sort,
+                                page=request.args.get("page", 1, type=int))
     # One url_for, not one per student (werkzeug's URL building was 40% of a 1,000-student gradebook).
     student_path = url_for("teach.student_attempts", class_id=class_id, user_id=0).rsplit("/", 1)[0] + "/"
     return render_template("teach/gradebook.html", book=book, sort=sort, school_class=school_class,
@@ -307,7 +308,7 @@ def _gradebook_cells():
 @staff
 def gradebook_csv(class_id: int):
     school_class = _class_or_404(class_id)
-    book = gradebooks.for_class(school_class, current_language())
+    book = gradebooks.for_class(school_class, current_language(), page=None)
     header = [_("Student"), _("Student number")]
     for item in book.items:
         header += [item.title, _("%(item)s: best score (%%)", item=item.title)]
