@@ -218,6 +218,7 @@ def test_dashboard_shows_progress_resume_and_recent_results(app, client, login_a
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Continue where you left off" in page and "Reading the record" in page
     assert "1 of 3 modules completed" in page and "Greenhouse quiz" in page and "100%" in page
+    assert '<span class="badge badge-ok">Passed</span>' in page  # the pass mark read from the attempt's settings
 
 
 def test_dashboard_query_count_is_constant_in_the_number_of_courses(app, client, login_as, tmp_path, count_queries):

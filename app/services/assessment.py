@@ -141,11 +141,13 @@ def release_results(assignment: Assignment, released: bool = True) -> None:
     db.session.commit()
 
 
-def reviews_for(attempts: list[QuizAttempt]) -> dict[int, Review]:
-    """attempt id -> what its student may see now (one query for the assignments, none when there are none)."""
+def reviews_for(attempts: list[QuizAttempt], *, settings: dict[int, dict] | None = None) -> dict[int, Review]:
+    """attempt id -> what its student may see now (one query for the assignments, none when there are none).
+    ``settings``: each attempt's quiz settings by attempt id, when the snapshots were not loaded."""
     ids = {a.assignment_id for a in attempts if a.assignment_id}
     assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))} if ids else {}
-    return {a.id: review_for(a, QuizSettings.from_dict(a.quiz_snapshot.get("settings", {})),
+    return {a.id: review_for(a, QuizSettings.from_dict(settings[a.id] if settings is not None
+                                                       else a.quiz_snapshot.get("settings", {})),
                              assignments.get(a.assignment_id)) for a in attempts}
 
 

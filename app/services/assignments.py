@@ -17,6 +17,7 @@ from app.models import (
     User,
 )
 from app.quizzes import Quiz
+from app.services import course_cache
 from app.services.assessment import split_class
 from app.services.learning import texts_for, titles_for
 
@@ -93,21 +94,26 @@ class AssignedItem:
 
 
 def items_of(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
-    """Titles and module lists of assigned items, in a fixed number of queries (none without assignments)."""
+    """Titles and module lists of assigned items: from the course cache (no query once the version tokens are
+    checked), and from the database only for hidden courses and modules (a fixed number of queries)."""
     if not assignments:
         return []
-    course_ids = {a.course_id for a in assignments if a.course_id}
-    module_ids = {a.module_id for a in assignments if a.module_id}
-    course_modules = db.session.scalars(select(Module).where(Module.course_id.in_(course_ids),
-                                                             Module.archived.is_(False))).all() if course_ids else []
-    modules = {m.id: m for m in db.session.scalars(select(Module).where(Module.id.in_(module_ids)))} \
-        if module_ids else {}
-    courses = {c.id: c for c in db.session.scalars(
-        select(Course).where(Course.id.in_(course_ids | {m.course_id for m in modules.values()})))}
-    texts = titles_for(list(modules), lang)
-    by_course: dict[int, list[int]] = defaultdict(list)
-    for module in course_modules:
-        by_course[module.course_id].append(module.id)
+    snapshots = {snapshot.course.id: snapshot for snapshot in course_cache.visible_courses()}
+    courses: dict[int, Course | course_cache.CachedCourse] = {i: s.course for i, s in snapshots.items()}
+    modules: dict[int, Module | course_cache.CachedModule] = {m.id: m for s in snapshots.values() for m in s.modules}
+    by_course: dict[int, list[int]] = {i: s.module_ids for i, s in snapshots.items()}
+    hidden_modules = {a.module_id for a in assignments if a.module_id} - modules.keys()
+    if hidden_modules:
+        modules.update({m.id: m for m in db.session.scalars(select(Module).where(Module.id.in_(hidden_modules)))})
+    hidden_courses = ({a.course_id for a in assignments if a.course_id}
+                      | {modules[a.module_id].course_id for a in assignments if a.module_id}) - courses.keys()
+    if hidden_courses:
+        courses.update({c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(hidden_courses)))})
+        for module in db.session.scalars(select(Module).where(Module.course_id.in_(hidden_courses),
+                                                              Module.archived.is_(False))
+                                         .order_by(Module.position)):
+            by_course.setdefault(module.course_id, []).append(module.id)
+    texts = titles_for([a.module_id for a in assignments if a.module_id], lang)
     items = []
     for a in assignments:
         if a.module_id:
@@ -116,7 +122,8 @@ def items_of(assignments: list[Assignment], lang: str) -> list[AssignedItem]:
             items.append(AssignedItem(a, title, [module.id], courses[module.course_id].slug, module.slug))
         else:
             course = courses[a.course_id]
-            items.append(AssignedItem(a, course.in_language("title", lang), by_course[course.id], course.slug, None))
+            items.append(AssignedItem(a, course.in_language("title", lang), list(by_course.get(course.id, [])),
+                                      course.slug, None))
     return items
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import and_, select
+from sqlalchemy import and_, event, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Course, Module, ModuleProgress, ModuleText
@@ -156,9 +157,25 @@ def course_with_progress(slug: str, user_id: int | None) -> tuple[CourseSnapshot
     return snapshot, progress
 
 
+# visible_courses() answers once per transaction: the dashboard lists courses, assigned work and recent attempts,
+# and each used to check the version tokens again. Any flush, commit or rollback forgets the answer, so a request
+# that writes (a course, or anything) and lists again checks again.
+_VISIBLE = "ondo.visible_courses"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_visible(session: Session, *_args) -> None:
+    session.info.pop(_VISIBLE, None)
+
+
 def visible_courses() -> list[CourseSnapshot]:
-    """Every published course, fresh, in catalogue order: one query for the version tokens, plus a reload of any
-    course that changed since this worker last read it (lists: catalogue, dashboard, assigned work)."""
+    """Every published course, fresh, in catalogue order: one query for the version tokens (once per transaction),
+    plus a reload of any course that changed since this worker last read it (catalogue, dashboard, assigned work)."""
+    known = db.session.info.get(_VISIBLE)
+    if known is not None:
+        return known
     current = []
     for slug, version in db.session.execute(select(Course.slug, Course.version).where(Course.archived.is_(False))
                                             .order_by(Course.position, Course.id)):
@@ -170,6 +187,7 @@ def visible_courses() -> list[CourseSnapshot]:
             with _lock:
                 _snapshots[slug] = snapshot
         current.append(snapshot)
+    db.session.info[_VISIBLE] = current
     return current
 
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import AttemptAnswer, AttemptStatus, Course, Module, ModuleProgress, ModuleText, QuizAttempt
 from app.models.base import utcnow
 from app.quizzes import Quiz, QuizSettings
+from app.quizzes.review import Review
 from app.services import assessment, course_cache
 from app.services.course_cache import CachedBody, CachedCourse, CachedModule, CachedText
 
@@ -323,10 +324,19 @@ def record_attempt(user_id: int, module_id: int, percent: float, passed: bool) -
 
 
 @dataclass(frozen=True)
+class RecentAttempt:
+    attempt: QuizAttempt  # without its snapshot (deferred, raises if read)
+    text: CachedText | ModuleText | None
+    course: Course
+    shown: Review
+    pass_fail: bool  # the quiz has a pass mark
+
+
+@dataclass(frozen=True)
 class Dashboard:
     cards: list[CourseCard]
     resume: tuple[Course, Module, ModuleText] | None
-    recent: list[tuple[QuizAttempt, ModuleText | None, Course]]
+    recent: list[RecentAttempt]
 
 
 def student_dashboard(user_id: int, lang: str) -> Dashboard:
@@ -338,17 +348,23 @@ def student_dashboard(user_id: int, lang: str) -> Dashboard:
         .where(ModuleProgress.user_id == user_id, _visible_modules())
         .order_by(ModuleProgress.completed_at.is_not(None), ModuleProgress.last_visit_at.desc()).limit(1)
     ).first()
-    attempts = db.session.execute(
-        select(QuizAttempt, Module, Course).join(Module, Module.id == QuizAttempt.module_id)
+    # Of each attempt's quiz snapshot (tens of KB of JSON) only the settings: what the student may see, the pass mark.
+    rows = db.session.execute(
+        select(QuizAttempt, QuizAttempt.quiz_snapshot["settings"], Module, Course)
+        .options(*(defer(column, raiseload=True) for column in (QuizAttempt.quiz_snapshot, QuizAttempt.question_order,
+                                                                QuizAttempt.choice_orders, QuizAttempt.saved_answers)))
+        .join(Module, Module.id == QuizAttempt.module_id)
         .join(Course, Course.id == Module.course_id)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.status == AttemptStatus.SUBMITTED)
         .order_by(QuizAttempt.submitted_at.desc()).limit(5)
     ).all()
-    module_ids = [m.id for _a, m, _c in attempts] + ([last[1].id] if last else [])
+    settings = {a.id: found or {} for a, found, _m, _c in rows}
+    module_ids = [m.id for _a, _s, m, _c in rows] + ([last[1].id] if last else [])
     texts = titles_for(module_ids, lang)
     resume = (last[0], last[1], texts[last[1].id]) if last and last[1].id in texts else None
-    shown = assessment.reviews_for([a for a, _m, _c in attempts])
-    recent = [(a, texts.get(m.id), c, shown[a.id]) for a, m, c in attempts]
+    shown = assessment.reviews_for([a for a, _s, _m, _c in rows], settings=settings)
+    recent = [RecentAttempt(a, texts.get(m.id), c, shown[a.id], settings[a.id].get("pass_mark", 70) > 0)
+              for a, _s, m, c in rows]
     return Dashboard(cards, resume, recent)
 
 
