@@ -10,6 +10,8 @@ What it does, so the figures mean what the performance goals say:
 - the app and a one-route Flask app both run under gunicorn with the same worker count; wrk (Debian's package) drives
   each page and the hello route alternately, 16 connections, and the table reports the median over the rounds of
   throughput ÷ hello throughput, and p99 latency ÷ hello p99 (a ratio of 1.0 would be Flask's floor);
+- two "floor" rows (bench/floor.py): a signed-in route that returns two bytes, and an empty page in the layout, so
+  the table shows what every page pays before its own work;
 - quiz submit is measured sequentially (one student posting one submit after another), against sequential hello;
 - ``flask courses sync`` cold vs no-change, on the curriculum and on a generated 100-module course;
 - RSS of the app's workers after the run.
@@ -344,13 +346,16 @@ def run(db_kind: str, database_url: str, args) -> None:
               file=sys.stderr)
         fixture = seed(env, args.sizes)
 
-        app_server = Server("app:create_app()", env, args.workers)
+        # The app with two do-nothing routes (bench/floor.py): the same code and settings as create_app().
+        app_server = Server("bench.floor:app", env, args.workers)
         hello_server = Server("bench.hello:app", env, args.workers)
         try:
             student, teacher = Browser(app_server.port), Browser(app_server.port)
             student.login(fixture.student_email)
             teacher.login(fixture.teacher_email)
             pages = [
+                ("floor: signed-in route, no page", "/bench/signed-in", student),
+                ("floor: empty page in the layout", "/bench/layout", student),
                 ("module page (largest)", fixture.module_path, student),
                 ("student dashboard", "/dashboard", student),
                 ("catalogue", "/courses", student),
@@ -398,7 +403,8 @@ def run(db_kind: str, database_url: str, args) -> None:
         p99 = statistics.median(s[1] for s in samples)
         p99_ratio = statistics.median(s[2] for s in samples)
         rps, hello_rps = (statistics.median(s[i] for s in samples) for i in (3, 4))
-        goal = GOALS.get(name, "≤ 10× hello latency" if "students" in name else "")
+        goal = GOALS.get(name, "≤ 10× hello latency" if "students" in name else
+                         "(what every page pays)" if name.startswith("floor") else "")
         print(f"| {name} | {throughput:.3f}× | {rps:.0f} ({hello_rps:.0f}) | {p99:.1f} | {p99_ratio:.1f}× | {goal} |")
     print()
     print("| sync | cold s | no-change s | no-change ÷ cold | goal |")
