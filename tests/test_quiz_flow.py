@@ -292,3 +292,29 @@ def test_fractional_scores_are_printed_as_numbers(app, client, login_as, sample_
         db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert "Score: 10.05 of 20 (50%)" in page
+
+
+def test_a_submit_is_one_transaction_of_a_few_statements_whatever_the_quiz_length(
+        app, client, login_as, sample_course, count_queries):
+    from app.models import AttemptAnswer
+
+    login_as("student")
+    url = _start(client)
+    attempt = _attempt(app, url)
+    quiz = Quiz.from_dict(attempt.quiz_snapshot)
+    assert client.get(url).status_code == 200
+    with count_queries() as statements:
+        response = client.post(url, data=_answers(attempt, right=False))  # some questions left blank
+    assert response.status_code == 303
+    answer_inserts = [s for s in statements if s.lstrip().lower().startswith("insert into attempt_answers")]
+    # besides loading the signed-in user: the attempt, its module; the answers kept; the claim with the score;
+    # every answer in one INSERT; the progress upsert; the LMS links
+    own = [s for s in statements if not s.lstrip().startswith("SELECT users.")]
+    assert len(answer_inserts) == 1 and len(own) <= 7, "\n".join(s[:90] for s in statements)
+    with app.app_context():
+        stored = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)).all()
+        assert len(stored) == len(quiz.questions) > 2
+        blank = [answer for answer in stored if answer.response is None]
+        assert blank and all(answer.status != "correct" for answer in blank)
+        submitted = db.session.get(QuizAttempt, attempt.id)
+        assert submitted.status == "submitted" and submitted.percent is not None and not submitted.passed

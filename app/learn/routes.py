@@ -290,7 +290,7 @@ def attempt(public_id: str):
         if saving and _wants_json():
             return jsonify(saved=False, reason="too_long"), 422
         if form.validate() and not saving:
-            submitted = attempts.submit(attempt, responses_from_form(quiz, form))
+            submitted = attempts.submit(attempt, responses_from_form(quiz, form), quiz)
             if not submitted:
                 flash(_("This attempt was already sent; here is its result."), "info")
             return redirect(url_for("learn.attempt", public_id=public_id), 303)

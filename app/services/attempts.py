@@ -4,7 +4,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.database import dialect_insert
 from app.extensions import db
@@ -126,29 +127,37 @@ def saved_answers(attempt: QuizAttempt) -> list[tuple[str, str]]:
     return [(str(name), str(value)) for name, value in attempt.saved_answers]
 
 
-def submit(attempt: QuizAttempt, responses: dict) -> bool:
-    """Grade and store the attempt once. False if it was already submitted (double click, second tab)."""
+def submit(attempt: QuizAttempt, responses: dict, quiz: Quiz | None = None) -> bool:
+    """Grade and store the attempt once. False if it was already submitted (double click, second tab).
+
+    One transaction of four statements whatever the quiz's length (five when LMS gradebooks wait for the score): the
+    claim with the score, the answers in one multi-row INSERT, the progress upsert, the LMS links. ``quiz``: the
+    attempt's snapshot when the caller has it already."""
+    quiz = quiz or Quiz.from_dict(attempt.quiz_snapshot)
+    result = grade_quiz(quiz, responses)  # before the claim: of two racing submits both grade, one stores
+    outcome = {"status": AttemptStatus.SUBMITTED, "submitted_at": utcnow(), "saved_answers": None, "saved_at": None,
+               "score": result.score, "max_score": result.max_score, "percent": result.percent,
+               "passed": result.passed}
     # Claim the attempt with a conditional UPDATE: of two concurrent submits exactly one changes the row.
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.IN_PROGRESS)
-        .values(status=AttemptStatus.SUBMITTED, submitted_at=utcnow(), saved_answers=None, saved_at=None)
+        .values(**outcome).execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
         db.session.rollback()
         return False
-    quiz = Quiz.from_dict(attempt.quiz_snapshot)
-    result = grade_quiz(quiz, responses)
-    db.session.refresh(attempt)
-    attempt.score, attempt.max_score = result.score, result.max_score
-    attempt.percent, attempt.passed = result.percent, result.passed
+    for name, value in outcome.items():  # what the row now holds, without reading it back
+        set_committed_value(attempt, name, value)
     positions = {qid: i for i, qid in enumerate(attempt.question_order)}
-    for graded in result.results:
-        db.session.add(AttemptAnswer(
-            attempt_id=attempt.id, question_id=graded.question_id, position=positions.get(graded.question_id, 0),
-            response=responses.get(graded.question_id), response_text=graded.response_text[:2000],
-            score=graded.score, max_score=graded.max_score, status=graded.status,
-            misconceptions=graded.misconceptions, feedback_html=graded.feedback_html,
-        ))
+    if result.results:
+        # Core's executemany, not the ORM's bulk insert: that splits the rows by which values are None (a blank
+        # answer's response), one INSERT per group.
+        db.session.execute(insert(AttemptAnswer.__table__), [
+            {"attempt_id": attempt.id, "question_id": graded.question_id,
+             "position": positions.get(graded.question_id, 0), "response": responses.get(graded.question_id),
+             "response_text": graded.response_text[:2000], "score": graded.score, "max_score": graded.max_score,
+             "status": graded.status, "misconceptions": graded.misconceptions, "feedback_html": graded.feedback_html}
+            for graded in result.results])
     learning.record_attempt(attempt.user_id, attempt.module_id, result.percent, result.passed)
     lti_scores.queue_scores(attempt.user_id, attempt.module_id)  # LMS gradebooks, in this same transaction
     db.session.commit()
