@@ -431,8 +431,20 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench needs wrk: apt-get install -y wrk")
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    for kind in kinds:
+    if args.db == "both":
+        # One process per database: config.py reads DATABASE_URL once, when the seeding first imports the app.
+        rest, skip = [], False
+        for arg in sys.argv[1:]:
+            if skip or arg.startswith("--db="):
+                skip = False
+                continue
+            skip = arg == "--db"
+            if not skip:
+                rest.append(arg)
+        for kind in ("sqlite", "postgres"):
+            subprocess.run([sys.executable, __file__, "--db", kind, *rest], check=True)
+        return
+    for kind in [args.db]:
         if kind == "sqlite":
             with tempfile.TemporaryDirectory(prefix="ondo-bench-db-") as folder:
                 run(kind, f"sqlite:///{folder}/bench.sqlite3", args)
