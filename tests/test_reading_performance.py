@@ -229,3 +229,28 @@ def test_catalogue_and_dashboard_lists_follow_hidden_modules_and_courses(app, cl
         authoring.set_course_visible(course, False, db.session.get(User, admin.id))
     assert "/courses/sample\"" not in client.get("/courses").get_data(as_text=True)
     assert "No courses are published yet." in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_course_versions_are_checked_once_per_transaction(app, sample_course, count_queries):
+    """Lists on one page share one version check; a commit, a rollback or a flush makes the next list check again,
+    so a hidden course disappears at once in the same request that hid it."""
+    from app.services import course_cache
+
+    with app.app_context():
+        assert [s.course.slug for s in course_cache.visible_courses()] == ["sample"]
+        with count_queries() as again:
+            course_cache.visible_courses()
+        assert again == []
+        db.session.commit()
+        with count_queries() as after_commit:
+            course_cache.visible_courses()
+        assert len(after_commit) == 1
+        db.session.rollback()
+        with count_queries() as after_rollback:
+            course_cache.visible_courses()
+        assert len(after_rollback) == 1
+        db.session.scalar(select(Course).where(Course.slug == "sample")).archived = True
+        db.session.flush()
+        assert course_cache.visible_courses() == []  # the flush wrote the change: checked again, gone
+        db.session.rollback()
+        assert [s.course.slug for s in course_cache.visible_courses()] == ["sample"]

@@ -158,14 +158,13 @@ def course_with_progress(slug: str, user_id: int | None) -> tuple[CourseSnapshot
 
 
 # visible_courses() answers once per transaction: the dashboard lists courses, assigned work and recent attempts,
-# and each used to check the version tokens again. Any flush, commit or rollback forgets the answer, so a request
-# that writes (a course, or anything) and lists again checks again.
+# and each used to check the version tokens again. Any flush, and the end of the transaction (commit, rollback,
+# close), forgets the answer, so a request that writes (a course, or anything) and lists again checks again.
 _VISIBLE = "ondo.visible_courses"
 
 
 @event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
+@event.listens_for(Session, "after_transaction_end")
 def _forget_visible(session: Session, *_args) -> None:
     session.info.pop(_VISIBLE, None)
 
