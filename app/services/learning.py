@@ -363,7 +363,7 @@ def student_dashboard(user_id: int, lang: str) -> Dashboard:
     texts = titles_for(module_ids, lang)
     resume = (last[0], last[1], texts[last[1].id]) if last and last[1].id in texts else None
     shown = assessment.reviews_for([a for a, _s, _m, _c in rows], settings=settings)
-    recent = [RecentAttempt(a, texts.get(m.id), c, shown[a.id], settings[a.id].get("pass_mark", 70) > 0)
+    recent = [RecentAttempt(a, texts.get(m.id), c, shown[a.id], QuizSettings.from_dict(settings[a.id]).has_pass_mark)
               for a, _s, m, c in rows]
     return Dashboard(cards, resume, recent)
 

@@ -138,3 +138,49 @@ def test_every_journey_page_fits_a_phone_and_is_accessible(phone, axe, curriculu
         page.goto(path)
         assert_fits_phone(page)
         assert_accessible(axe, page)
+
+
+def test_a_paged_gradebook_fits_a_phone_in_korean(phone, axe, sample_course):
+    """A 70-student class: the first page of 60, the class totals for all 70, and 다음 (next) to the last 10."""
+    from sqlalchemy import insert, select
+
+    from app.models import Enrollment, ModuleProgress
+    from app.models.base import utcnow
+    from app.services import assignments, classes
+    from tests.factories import module_id
+
+    teacher = make_user(Role.TEACHER)
+    with _apps[0].app_context():
+        owner = db.session.get(User, teacher.id)
+        school_class = classes.create_class(owner, name="대학 기후과학 1", school="Pohang University", term="2026")
+        db.session.execute(insert(User), [
+            {"name": f"학생 {i:03d}", "email": f"paged-{i}@school.example", "password_hash": "x",
+             "role": Role.STUDENT, "session_version": 1} for i in range(70)])
+        ids = list(db.session.scalars(select(User.id).where(User.email.like("paged-%")).order_by(User.id)))
+        db.session.execute(insert(Enrollment), [{"class_id": school_class.id, "user_id": u} for u in ids])
+        quiz = module_id("quiz")
+        db.session.execute(insert(ModuleProgress), [
+            {"user_id": u, "module_id": quiz, "attempts": 1, "marked_complete": False, "best_percent": 80.0,
+             "first_visit_at": utcnow(), "completed_at": utcnow() if i < 7 else None} for i, u in enumerate(ids)])
+        db.session.commit()
+        for slug in ("reading", "quiz"):
+            assignments.assign(db.session.get(type(school_class), school_class.id), module_id=module_id(slug),
+                               course_id=None, due_at=None, note="", by=owner)
+        class_id = school_class.id
+    page = phone
+    _log_in(page, teacher.email)
+    page.get_by_role("button", name="한국어").click()
+    page.wait_for_load_state()
+    page.goto(f"/teach/classes/{class_id}/gradebook")
+    expect(page.get_by_text("학생 70명 중 1–60번째")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(60)
+    expect(page.locator("tfoot")).to_contain_text("7 / 70")
+    assert_fits_phone(page)
+    assert_accessible(axe, page)
+    page.locator("nav.pagination").get_by_role("link", name="다음").click()
+    page.wait_for_load_state()
+    expect(page.locator("tbody tr")).to_have_count(10)
+    expect(page.get_by_text("2쪽 중 2쪽")).to_be_visible()
+    expect(page.locator("tfoot")).to_contain_text("7 / 70")
+    assert_fits_phone(page)
+    assert_accessible(axe, page)
