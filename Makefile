@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres setup translations catalogue lint bench bench-inprocess clean
+.PHONY: run test test-sqlite test-postgres check-migrations setup translations catalogue lint bench bench-inprocess clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,7 @@ run: setup
 test: $(VENV)/.dev translations
 	@if [ "$$CI" = "true" ] && [ -z "$$TEST_DATABASE_URL" ]; then \
 		echo "CI=true needs TEST_DATABASE_URL (PostgreSQL): .ci/run sets it"; exit 1; fi
+	$(MAKE) check-migrations
 	$(MAKE) test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; \
 		else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI runs it)"; fi
@@ -51,6 +52,13 @@ test-sqlite:
 
 test-postgres:
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The models and migrations/ agree: the development database under instance/ (the one `make run` uses; never a
+# DATABASE_URL from the environment) brought to the newest migration, then `flask db check`. Afterwards a plain
+# `flask --app app db check` in this checkout answers about the models, not "Target database is not up to date".
+check-migrations: $(VENV)/.dev
+	env -u DATABASE_URL $(FLASK) db upgrade
+	env -u DATABASE_URL $(FLASK) db check
 
 # After adding strings: extract them and merge into the Korean catalogue, then translate the new entries.
 catalogue: $(VENV)/.dev
